@@ -1,0 +1,3 @@
+"""self-healing: classify failed CI jobs and act on them."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,130 @@
+"""`healer`: classify CI logs on your own machine, and measure rules on labelled logs.
+
+This module must not import PyGithub: the command line starts in well under a
+second because it only loads the classifier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from healer import __version__
+from healer.classify import Classifier, Result
+from healer.rules import RulesError, load_rules
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+    return number
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="healer",
+        description="Tell transient CI failures (rerun) from persistent ones (fix the code).",
+    )
+    parser.add_argument("--version", action="version", version=f"healer {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--rules",
+            type=Path,
+            metavar="FILE",
+            help="your own rules file (YAML), added to the shipped rules",
+        )
+        sub.add_argument(
+            "--max-excerpt-lines",
+            type=_positive_int,
+            default=40,
+            metavar="N",
+            help="at most N lines in each excerpt (default 40)",
+        )
+        sub.add_argument("--engine", choices=["hyperscan", "re2", "re"], help=argparse.SUPPRESS)
+
+    classify = commands.add_parser("classify", help="classify one or more log files")
+    classify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    classify.add_argument(
+        "--format", choices=["text", "json"], default="text", help="text report or JSON Lines"
+    )
+    common(classify)
+
+    evaluate = commands.add_parser("eval", help="measure the rules on a labelled set (JSON Lines)")
+    evaluate.add_argument("labels", type=Path, metavar="LABELS.jsonl")
+    evaluate.add_argument("--root", type=Path, help="folder the label paths are relative to")
+    evaluate.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object"
+    )
+    evaluate.add_argument(
+        "--misses", action="store_true", help="also list every log whose verdict was wrong"
+    )
+    common(evaluate)
+    return parser
+
+
+def render_text(result: Result, out: TextIO) -> None:
+    out.write(f"{result.path}\n")
+    if result.error:
+        out.write(f"  error: {result.error}\n\n")
+        return
+    out.write(
+        f"  verdict:     {result.kind.value} ({result.category}), confidence {result.confidence:.2f}\n"
+    )
+    if result.rule:
+        out.write(f"  rule:        {result.rule}: {result.explanation}\n")
+    if result.step:
+        out.write(f"  failed step: {result.step}\n")
+    out.write(f"  fingerprint: {result.fingerprint}\n")
+    if result.excerpt:
+        width = len(str(result.excerpt_lines[-1]))
+        out.write("  excerpt:\n")
+        for line, text in zip(result.excerpt_lines, result.excerpt, strict=True):
+            out.write(f"    {line:>{width}} | {text}\n")
+    out.write("\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        rules = load_rules(args.rules)
+    except RulesError as exc:
+        print(f"healer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    classifier = Classifier(rules, max_excerpt_lines=args.max_excerpt_lines, engine=args.engine)
+
+    if args.command == "classify":
+        for path in args.paths:
+            result = classifier.classify_path(path)
+            if args.format == "json":
+                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            else:
+                render_text(result, sys.stdout)
+            sys.stdout.flush()
+        return EXIT_OK
+
+    from healer.evaluate import LabelsError, evaluate, render_report
+
+    try:
+        report = evaluate(classifier, args.labels, args.root)
+    except LabelsError as exc:
+        print(f"healer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        render_report(report, sys.stdout, show_misses=args.misses)
+    return EXIT_OK

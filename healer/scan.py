@@ -1,0 +1,248 @@
+"""Stream a log once, in bounded memory, and collect what the verdict needs.
+
+The log is read as bytes in blocks of about 1 MiB. Each block is cut at its last
+line break, turned to universal newlines and freed of colour codes only if it has
+any, then handed to an engine that pre-selects candidate lines. Only candidate
+lines are cleaned and decoded. Memory stays bounded whatever the size of the log
+or of its lines: at most `MAX_LINE_BYTES` of a line are carried to the next block,
+and at most a fixed number of hits is kept per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO, Generic, TypeVar
+
+from healer.engines import Engine, Pattern, make_engine
+from healer.logtext import clean_line, split_lines, strip_ansi, to_universal_newlines
+from healer.rules import CompiledRule, Rule
+
+BLOCK_BYTES = 1 << 20
+MAX_LINE_BYTES = 1 << 20
+CONTEXT_BEFORE = 3
+CONTEXT_AFTER = 12
+MARKER_BEFORE = 12
+CONTEXT_BYTES = 32 * 1024
+FIRST_HITS_KEPT = 3
+LAST_HITS_KEPT = 12
+MARKERS_KEPT = 50
+STEPS_KEPT = 500
+
+# Structural markers, selected by the same engine as the rules (tags below 0).
+TAG_GROUP, TAG_ERROR, TAG_EXIT = -1, -2, -3
+MARKER_PATTERNS = (
+    Pattern(r"^##\[group\]", TAG_GROUP),
+    Pattern(r"^Post job cleanup\.", TAG_GROUP),
+    Pattern(r"^##\[error\]", TAG_ERROR),
+    Pattern(r"Process completed with exit code \d+", TAG_EXIT),
+    Pattern(r"^The command \".*\" (?:exited with|failed and exited with) \d+", TAG_EXIT),
+    Pattern(r"^Done\. Your build exited with \d+", TAG_EXIT),
+    Pattern(r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", TAG_EXIT),
+    Pattern(r"script returned exit code \d+", TAG_EXIT),
+)
+T = TypeVar("T")
+_EXIT_CODE = re.compile(r"(?:exit code|exited with) (\d+)")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A line a rule matched, with the raw lines around it for the excerpt."""
+
+    rule: int
+    line: int
+    text: str
+    context: bytes
+    context_first_line: int
+
+    def context_lines(self) -> list[tuple[int, str]]:
+        return [
+            (self.context_first_line + i, clean_line(raw))
+            for i, raw in enumerate(split_lines(self.context))
+        ]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    line: int
+
+
+@dataclass
+class ScanResult:
+    lines: int = 0
+    bytes: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    hit_counts: dict[int, int] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    errors: list[Hit] = field(default_factory=list)
+    exits: list[Hit] = field(default_factory=list)
+    engine: str = ""
+
+
+class _FirstLast(Generic[T]):
+    """The first few and the last few items of a stream, in bounded memory."""
+
+    def __init__(self, first: int, last: int) -> None:
+        self.first: list[T] = []
+        self.last: deque[T] = deque(maxlen=last)
+        self._first_size = first
+
+    def add(self, item: T) -> None:
+        if len(self.first) < self._first_size:
+            self.first.append(item)
+        else:
+            self.last.append(item)
+
+    def items(self) -> list[T]:
+        return [*self.first, *self.last]
+
+
+class Scanner:
+    """Compiled once per rule set; `scan` may be called for many logs."""
+
+    def __init__(self, rules: Sequence[Rule], engine: str | None = None) -> None:
+        self.rules = list(rules)
+        self.compiled: list[CompiledRule] = [r.compiled() for r in self.rules]
+        patterns = [
+            Pattern(source, index, rule.ignore_case)
+            for index, rule in enumerate(self.rules)
+            for source in rule.patterns
+        ]
+        self.engine: Engine = make_engine([*patterns, *MARKER_PATTERNS], engine)
+
+    def scan(self, stream: BinaryIO) -> ScanResult:
+        state = _ScanState(self, stream)
+        return state.run()
+
+
+class _ScanState:
+    def __init__(self, scanner: Scanner, stream: BinaryIO) -> None:
+        self.scanner = scanner
+        self.stream = stream
+        self.result = ScanResult(engine=scanner.engine.name)
+        self.kept: dict[int, _FirstLast[Hit]] = {}
+        self.errors = _FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
+        self.exits = _FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
+        self.steps = _FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
+
+    def run(self) -> ScanResult:
+        carry = b""
+        line_no = 1
+        while True:
+            chunk = self.stream.read(BLOCK_BYTES)
+            self.result.bytes += len(chunk)
+            at_end = not chunk
+            buf = carry + chunk if carry else chunk
+            if not buf:
+                break
+            if not at_end and buf.endswith(b"\r"):
+                # A CRLF may be split across reads; decide once the LF is seen.
+                buf, carry = buf[:-1], b"\r"
+            else:
+                carry = b""
+            buf = to_universal_newlines(buf)
+            cut = buf.rfind(b"\n")
+            if at_end or cut == len(buf) - 1:
+                block, rest = buf, b""
+            elif cut == -1:
+                if len(buf) < MAX_LINE_BYTES:
+                    carry = buf + carry
+                    continue
+                # A huge line: scan what we have, it continues in the next read.
+                block, rest = buf, b""
+            else:
+                block, rest = buf[: cut + 1], buf[cut + 1 :]
+            carry = rest + carry
+            self._scan_block(block, line_no)
+            line_no += block.count(b"\n")
+            if at_end:
+                if block and not block.endswith(b"\n"):
+                    line_no += 1
+                break
+        self.result.lines = line_no - 1
+        self.result.hits = sorted(
+            (hit for kept in self.kept.values() for hit in kept.items()), key=lambda h: h.line
+        )
+        self.result.steps = self.steps.items()
+        self.result.errors = self.errors.items()
+        self.result.exits = self.exits.items()
+        return self.result
+
+    def _scan_block(self, block: bytes, first_line: int) -> None:
+        block = strip_ansi(block)
+        found = self.scanner.engine.candidates(block)
+        if not found:
+            return
+        compiled = self.scanner.compiled
+        every_rule = range(len(compiled))
+        counted_to, line_no = 0, first_line
+        for start in sorted(found):
+            line_no += block.count(b"\n", counted_to, start)
+            counted_to = start
+            end = block.find(b"\n", start)
+            if end == -1:
+                end = len(block)
+            text = clean_line(block[start:end])
+            if not text:
+                continue
+            tags = found[start]
+            if tags is None or any(t < 0 for t in tags):
+                self._markers(text, line_no, block, start, end)
+            candidates = every_rule if tags is None else sorted(t for t in tags if t >= 0)
+            for index in candidates:
+                if compiled[index].matches(text):
+                    self._keep(index, line_no, text, block, start, end)
+
+    def _markers(self, text: str, line_no: int, block: bytes, start: int, end: int) -> None:
+        if text.startswith("##[group]Run ") or text.startswith("Post job cleanup."):
+            name = text.removeprefix("##[group]").strip()
+            self.steps.add(Step(name=name[:200], line=line_no))
+        elif text.startswith("##[error]"):
+            self.errors.add(
+                self._hit(TAG_ERROR, line_no, text, block, start, end, MARKER_BEFORE, 0)
+            )
+        if _EXIT_CODE.search(text) or text.startswith("Finished: "):
+            self.exits.add(self._hit(TAG_EXIT, line_no, text, block, start, end, MARKER_BEFORE, 0))
+
+    def _keep(
+        self, index: int, line_no: int, text: str, block: bytes, start: int, end: int
+    ) -> None:
+        counts = self.result.hit_counts
+        counts[index] = counts.get(index, 0) + 1
+        hit = self._hit(index, line_no, text, block, start, end, CONTEXT_BEFORE, CONTEXT_AFTER)
+        kept = self.kept.get(index)
+        if kept is None:
+            kept = self.kept[index] = _FirstLast(FIRST_HITS_KEPT, LAST_HITS_KEPT)
+        kept.add(hit)
+
+    @staticmethod
+    def _hit(
+        tag: int,
+        line_no: int,
+        text: str,
+        block: bytes,
+        start: int,
+        end: int,
+        before: int,
+        after: int,
+    ) -> Hit:
+        """A hit with up to `before`/`after` raw lines of the same block around it."""
+        ctx_start = start
+        for _ in range(before):
+            if ctx_start == 0:
+                break
+            ctx_start = block.rfind(b"\n", 0, ctx_start - 1) + 1
+        ctx_end = end
+        for _ in range(after):
+            nxt = block.find(b"\n", ctx_end + 1)
+            if nxt == -1:
+                ctx_end = len(block)
+                break
+            ctx_end = nxt
+        ctx_start = max(ctx_start, start - CONTEXT_BYTES)
+        context = block[ctx_start : min(ctx_end, end + CONTEXT_BYTES)]
+        lines_before = block.count(b"\n", ctx_start, start)
+        return Hit(tag, line_no, text, context, line_no - lines_before)
