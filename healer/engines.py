@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from healer.logtext import TIMESTAMP_SOURCE
+from healer.logtext import LINE_PREFIX_SOURCE
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def prefilter_source(pattern: str) -> str:
                 continue
             out.append("[")
         elif ch == "^":
-            out.append("(?:^" + TIMESTAMP_SOURCE + ")")
+            out.append("(?:^" + LINE_PREFIX_SOURCE + ")")
         elif ch == "$":
             out.append("(?:[ \\t]*$)")
         else:

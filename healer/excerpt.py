@@ -15,12 +15,21 @@ OTHER_AFTER = 2
 UNKNOWN_BEFORE = 12
 
 
-def _window(hit: Hit, before: int, after: int) -> list[tuple[int, str]]:
+def _window(hit: Hit, before: int, after: int, last: int | None) -> list[tuple[int, str]]:
+    """Lines around a hit, not past `last` (the failing exit line), without runner noise."""
+    end = hit.line + after if last is None or hit.line > last else min(hit.line + after, last)
     return [
         (line, text)
         for line, text in hit.context_lines()
-        if hit.line - before <= line <= hit.line + after
+        if hit.line - before <= line <= end and (line == hit.line or not _is_noise(text))
     ]
+
+
+_NOISE_PREFIXES = ("##[group]", "##[endgroup]", "##[debug]", "Post job cleanup.", "shell: ")
+
+
+def _is_noise(text: str) -> bool:
+    return text.startswith(_NOISE_PREFIXES) or _is_generic(text)
 
 
 def _is_generic(text: str) -> bool:
@@ -32,6 +41,7 @@ def build_excerpt(
 ) -> list[tuple[int, str]]:
     """(line number, clean text) pairs, in log order, at most `max_lines`."""
     chosen: dict[int, str] = {}
+    anchor = verdict.region.anchor
 
     def take(lines: Iterable[tuple[int, str]]) -> None:
         for line, text in lines:
@@ -41,18 +51,16 @@ def build_excerpt(
                 chosen.setdefault(line, text)
 
     if verdict.deciding:
-        take(_window(verdict.deciding[0], DECIDING_BEFORE, DECIDING_AFTER))
+        take(_window(verdict.deciding[0], DECIDING_BEFORE, DECIDING_AFTER, anchor))
         evidence_lines = {e.line for e in verdict.evidence}
         others = [h for h in scan.hits if h.line in evidence_lines and h.line not in chosen]
         for hit in sorted(others, key=lambda h: h.line):
-            take(_window(hit, 0, OTHER_AFTER))
+            take(_window(hit, 0, OTHER_AFTER, anchor))
     else:
         # Nothing explained the failure: show what led up to the first failing exit line.
-        anchor = next(
-            (h for h in [*scan.errors, *scan.exits] if h.line == verdict.region.anchor), None
-        )
-        if anchor is not None:
-            take(_window(anchor, UNKNOWN_BEFORE, 0))
+        anchor_hit = next((h for h in [*scan.errors, *scan.exits] if h.line == anchor), None)
+        if anchor_hit is not None:
+            take(_window(anchor_hit, UNKNOWN_BEFORE, 0, None))
     lines = sorted(chosen.items())
     if lines and all(_is_generic(text) for _, text in lines):
         return []

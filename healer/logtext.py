@@ -10,8 +10,10 @@ import re
 
 # GitHub Actions prefixes every line with `2026-04-25T05:18:16.2685185Z `.
 TIMESTAMP = re.compile(rb"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
-# Timestamp prefix as regex source, for the fast engines' rewritten `^`.
-TIMESTAMP_SOURCE = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?)?"
+# What may precede a rule's `^` in a raw line, for the fast engines.
+# A rule's `^` also allows the runner's annotation prefix, which `message_text` drops.
+LINE_PREFIX_SOURCE = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?)?(?:##\[(?:error|warning)\])?"
+ANNOTATION_PREFIXES = ("##[error]", "##[warning]")
 # CSI (colours, cursor moves), OSC (titles, hyperlinks), charset selection, two-byte escapes.
 ANSI = re.compile(
     rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[()*+][0-9A-Za-z]|[@-Z\\-_])"
@@ -48,6 +50,13 @@ def clean_line(raw: bytes, limit: int = MAX_LINE_CHARS) -> str:
     if len(text) > limit:
         text = text[:limit] + " …[cut]"
     return text
+
+
+def message_text(clean: str) -> str:
+    """What a rule sees: the clean line without a leading `##[error]` annotation prefix."""
+    if clean.startswith(ANNOTATION_PREFIXES):
+        return clean.split("]", 1)[1]
+    return clean
 
 
 def split_lines(block: bytes) -> list[bytes]:

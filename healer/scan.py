@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Generic, TypeVar
 
 from healer.engines import Engine, Pattern, make_engine
-from healer.logtext import clean_line, split_lines, strip_ansi, to_universal_newlines
+from healer.logtext import (
+    clean_line,
+    message_text,
+    split_lines,
+    strip_ansi,
+    to_universal_newlines,
+)
 from healer.rules import CompiledRule, Rule
 
 BLOCK_BYTES = 1 << 20
@@ -192,8 +198,9 @@ class _ScanState:
             if tags is None or any(t < 0 for t in tags):
                 self._markers(text, line_no, block, start, end)
             candidates = every_rule if tags is None else sorted(t for t in tags if t >= 0)
+            message = message_text(text)
             for index in candidates:
-                if compiled[index].matches(text):
+                if compiled[index].matches(message):
                     self._keep(index, line_no, text, block, start, end)
 
     def _markers(self, text: str, line_no: int, block: bytes, start: int, end: int) -> None:
