@@ -4,20 +4,26 @@ An engine never decides anything: it returns candidate lines, a superset of the
 lines the rules match, and `re` confirms each candidate on its cleaned text. So
 every engine gives the same verdicts; they differ only in speed.
 
-- hyperscan (x86-64 Linux wheels): one database of all patterns, ~1.3 GiB/s.
-- RE2 (google-re2): one alternation over the block, ~600 MiB/s.
-- Python `re`: the same alternation, slow, always available.
+Each pattern is rewritten into a superset that is safe to run over a whole block
+(`prefilter_source`) and reported once per line (`[^\n]*$`).
+
+- hyperscan (x86-64 Linux wheels): one database of all patterns, cached on disk
+  because compiling hundreds of patterns takes seconds; it releases the GIL, so
+  the scanner runs two blocks at once.
+- RE2 (google-re2): one alternation over the block.
+- Python `re`: the same alternation; slow, always available.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from healer.logtext import LINE_PREFIX_SOURCE
+from healer.cache import cache_key, read_cached, write_cached
 
 
 @dataclass(frozen=True)
@@ -40,23 +46,33 @@ class Engine(Protocol):
         ...
 
 
-def prefilter_source(pattern: str) -> str:
-    """Rewrite a rule pattern so that it selects raw lines.
+# Escapes that would match a line break, narrowed so that no match spans lines.
+_OUTSIDE_CLASS = {"\\s": "[ \\t\\f\\v\\r]", "\\W": "[^\\w\\n]", "\\D": "[^\\d\\n]"}
+_IN_CLASS = {"\\s": " \\t\\f\\v\\r"}
 
-    `^` may be followed by the runner's timestamp, `$` may follow trailing blanks,
-    and a negated class never crosses a line break.
+
+def prefilter_source(pattern: str) -> str:
+    r"""Rewrite a rule pattern so that it selects raw lines, as a superset.
+
+    Anchors are dropped: in a raw line the text may sit behind the runner's
+    timestamp or an annotation prefix, and hyperscan refuses embedded end
+    anchors; `re` checks them on the cleaned line. Nothing may match across a
+    line break: `\s`, `\W`, `\D` and negated classes are narrowed.
     """
     out: list[str] = []
     i = 0
     in_class = False
+    class_body_start = 0  # index in `pattern` where the current class's members begin
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i : i + 2])
+            atom = pattern[i : i + 2]
             i += 2
+            out.append((_IN_CLASS if in_class else _OUTSIDE_CLASS).get(atom, atom))
             continue
         if in_class:
-            if ch == "]" and not (out and out[-1] in ("[", "[^")):
+            # A `]` right after `[` or `[^` is a member, not the end of the class.
+            if ch == "]" and i > class_body_start:
                 in_class = False
             out.append(ch)
         elif ch == "[":
@@ -64,12 +80,12 @@ def prefilter_source(pattern: str) -> str:
             if pattern.startswith("[^", i):
                 out.append("[^\\n")
                 i += 2
+                class_body_start = i
                 continue
             out.append("[")
-        elif ch == "^":
-            out.append("(?:^" + LINE_PREFIX_SOURCE + ")")
-        elif ch == "$":
-            out.append("(?:[ \\t]*$)")
+            class_body_start = i + 1
+        elif ch in "^$":
+            pass
         else:
             out.append(ch)
         i += 1
@@ -82,47 +98,64 @@ def _line_start(block: bytes, offset: int) -> int:
 
 class HyperscanEngine:
     name = "hyperscan"
+    releases_gil = True
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         import hyperscan
 
-        self._hs = hyperscan
         expressions = [f"(?:{prefilter_source(p.source)})[^\\n]*$".encode() for p in patterns]
         flags = [
             hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if p.ignore_case else 0)
             for p in patterns
         ]
-        self._db = hyperscan.Database()
         # Hyperscan ids are unsigned: use positions, and map them back to tags.
         self._tags = [p.tag for p in patterns]
-        self._db.compile(expressions=expressions, ids=list(range(len(patterns))), flags=flags)
-        self._scratch = hyperscan.Scratch(self._db)
+        self._hyperscan = hyperscan
+        self._db = self._load_or_compile(hyperscan, expressions, flags)
+        self._local = threading.local()  # one scratch space per scanning thread
+
+    @staticmethod
+    def _load_or_compile(hyperscan: Any, expressions: list[bytes], flags: list[int]) -> Any:
+        """Compiling hundreds of patterns takes seconds; a cached database loads in ms."""
+        name = f"hyperscan-{cache_key(hyperscan.__version__, expressions, flags)}.db"
+        cached = read_cached(name)
+        if cached is not None:
+            try:
+                return hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
+            except Exception:  # from another build of hyperscan, or damaged: compile afresh
+                pass
+        db = hyperscan.Database()
+        db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
+        write_cached(name, hyperscan.dumpb(db))
+        return db
 
     def candidates(self, block: bytes) -> dict[int, set[int] | None]:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = self._hyperscan.Scratch(self._db)
         ends: list[tuple[int, int]] = []
-
         tags = self._tags
 
         def on_match(position: int, _start: int, end: int, _flags: int, _ctx: Any) -> None:
             ends.append((end, tags[position]))
 
-        self._db.scan(block, match_event_handler=on_match, scratch=self._scratch)
+        self._db.scan(block, match_event_handler=on_match, scratch=scratch)
         found: dict[int, set[int] | None] = {}
         for end, tag in ends:
             start = _line_start(block, end)
-            fired = found.get(start)
-            if fired is None:
+            line_tags = found.get(start)
+            if line_tags is None:
                 found[start] = {tag}
             else:
-                fired.add(tag)
+                line_tags.add(tag)
         return found
 
 
 def _alternation(patterns: Sequence[Pattern]) -> str:
     parts = []
     for p in patterns:
-        src = prefilter_source(p.source)
-        parts.append(f"(?i:{src})" if p.ignore_case else f"(?:{src})")
+        source = prefilter_source(p.source)
+        parts.append(f"(?i:{source})" if p.ignore_case else f"(?:{source})")
     return "(?m)(?:" + "|".join(parts) + ")[^\\n]*"
 
 
@@ -135,20 +168,24 @@ class RE2Engine:
         options = re2.Options()
         options.max_mem = 256 << 20
         options.encoding = re2.Options.Encoding.LATIN1
-        self._regex = re2.compile(_alternation(patterns).encode("latin-1"), options)
+        self._regex = re2.compile(_alternation(patterns).encode("utf-8"), options)
 
     def candidates(self, block: bytes) -> dict[int, set[int] | None]:
-        return {_line_start(block, m.start()): None for m in self._regex.finditer(block)}
+        # Take the line where the match ends: a pattern that begins with `\s` may
+        # start on the line break before the candidate line.
+        return {_line_start(block, m.end()): None for m in self._regex.finditer(block)}
 
 
 class PythonEngine:
     name = "re"
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
-        self._regex = re.compile(_alternation(patterns).encode("latin-1"), re.ASCII)
+        self._regex = re.compile(_alternation(patterns).encode("utf-8"), re.ASCII)
 
     def candidates(self, block: bytes) -> dict[int, set[int] | None]:
-        return {_line_start(block, m.start()): None for m in self._regex.finditer(block)}
+        # Take the line where the match ends: a pattern that begins with `\s` may
+        # start on the line break before the candidate line.
+        return {_line_start(block, m.end()): None for m in self._regex.finditer(block)}
 
 
 ENGINES: dict[str, type[HyperscanEngine] | type[RE2Engine] | type[PythonEngine]] = {
@@ -171,17 +208,20 @@ def available_engines() -> list[str]:
 
 
 def make_engine(patterns: Sequence[Pattern], name: str | None = None) -> Engine:
-    """The fastest engine that loads here, or the one named (or `HEALER_ENGINE`)."""
+    """The fastest engine that loads here and accepts every pattern.
+
+    `name` (or `HEALER_ENGINE`) asks for one engine and fails if it cannot serve.
+    Otherwise a missing wheel, or a user's pattern one engine cannot compile,
+    falls through to the next engine: slower, never wrong.
+    """
     wanted = name or os.environ.get("HEALER_ENGINE") or ""
-    order = [wanted] if wanted else ["hyperscan", "re2", "re"]
-    last_error: Exception | None = None
+    if wanted and wanted not in ENGINES:
+        raise ValueError(f"unknown engine {wanted!r}; choose one of {', '.join(ENGINES)}")
+    order = [wanted] if wanted else list(ENGINES)
+    problems = []
     for candidate in order:
-        factory = ENGINES.get(candidate)
-        if factory is None:
-            raise ValueError(f"unknown engine {candidate!r}; choose one of {', '.join(ENGINES)}")
         try:
-            return factory(patterns)
-        except ImportError as exc:
-            last_error = exc
-            continue
-    raise RuntimeError(f"engine {wanted!r} is not available here: {last_error}")
+            return ENGINES[candidate](patterns)
+        except Exception as exc:  # ImportError, or the engine's own compile error
+            problems.append(f"{candidate}: {exc}")
+    raise RuntimeError("no pattern engine could be built: " + "; ".join(problems))

@@ -61,9 +61,8 @@ def build_excerpt(
         anchor_hit = next((h for h in [*scan.errors, *scan.exits] if h.line == anchor), None)
         if anchor_hit is not None:
             take(_window(anchor_hit, UNKNOWN_BEFORE, 0, None))
-    lines = sorted(chosen.items())
-    if lines and all(_is_generic(text) for _, text in lines):
-        return []
+    # The generic exit line says nothing the verdict does not: never show it.
+    lines = sorted((line, text) for line, text in chosen.items() if not _is_generic(text))
     return _collapse_repeats(lines)
 
 

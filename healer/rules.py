@@ -1,21 +1,27 @@
-"""Rules as data: the pydantic schema, the shipped rule pack and users' rules files.
+"""Rules as data: the shipped rule pack, users' rules files, and confirming a line.
 
 A rule names one tool's real message. Its patterns use the regex subset that
 Python's `re`, RE2 and hyperscan all accept (no look-around, no back-references),
 because the fast engines only pre-select lines and `re` confirms them.
+
+The YAML schema lives in `ruleschema` (pydantic). At run time a rule is a plain
+frozen dataclass, and the validated shipped pack is cached as JSON, so the
+command line starts without loading pydantic or a YAML parser.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from healer import __version__
+from healer.cache import cache_key, read_cached, write_cached
 
 
 class Kind(StrEnum):
@@ -44,155 +50,78 @@ PERSISTENT_CATEGORIES = frozenset(
     }
 )
 
-# Constructs the fast engines cannot run; rejected up front with a clear message.
-_UNPORTABLE = re.compile(r"\(\?[=!<]|\(\?P[=<]|\\[1-9]|\(\?#|\\[AZzG]")
-
 
 class RulesError(ValueError):
     """A rules file the user can fix: says which file, which rule and which field."""
 
 
-class Samples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True)
+class Samples:
+    match: tuple[str, ...]
+    no_match: tuple[str, ...]
 
-    match: list[str] = Field(min_length=1)
-    no_match: list[str] = Field(min_length=1)
 
+@dataclass(frozen=True)
+class Rule:
+    """One failure signature (validated by `ruleschema.RuleModel`)."""
 
-class Rule(BaseModel):
-    """One failure signature."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
-    kind: Literal[Kind.TRANSIENT, Kind.PERSISTENT]
+    id: str
+    kind: Kind
     category: str
-    patterns: list[str] = Field(min_length=1)
-    exclude: list[str] = Field(default_factory=list)
-    ignore_case: bool = False
-    weight: float = Field(default=1.0, gt=0, le=10)
-    explanation: Annotated[str, Field(min_length=3, max_length=200)]
+    patterns: tuple[str, ...]
+    explanation: str
     samples: Samples
-
-    @field_validator("patterns", "exclude")
-    @classmethod
-    def _portable_regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            if not pattern:
-                raise ValueError("a pattern must not be empty")
-            if _UNPORTABLE.search(pattern):
-                raise ValueError(
-                    f"pattern {pattern!r} uses look-around, a back-reference or an anchor "
-                    "other than ^ and $; the fast engines cannot run it"
-                )
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
-            if re.compile(pattern).search(""):
-                raise ValueError(f"pattern {pattern!r} matches the empty line")
-        return value
-
-    @model_validator(mode="after")
-    def _category_fits_kind(self) -> Rule:
-        allowed = TRANSIENT_CATEGORIES if self.kind == Kind.TRANSIENT else PERSISTENT_CATEGORIES
-        if self.category not in allowed:
-            raise ValueError(
-                f"category {self.category!r} is not a {self.kind.value} category; "
-                f"use one of {', '.join(sorted(allowed))}"
-            )
-        return self
+    exclude: tuple[str, ...] = ()
+    ignore_case: bool = False
+    weight: float = 1.0
 
     def compiled(self) -> CompiledRule:
-        flags = re.IGNORECASE if self.ignore_case else 0
-        return CompiledRule(
-            rule=self,
-            patterns=tuple(re.compile(p, flags) for p in self.patterns),
-            excludes=tuple(re.compile(p, flags) for p in self.exclude),
+        return CompiledRule(self)
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> Rule:
+        samples = data["samples"]
+        return cls(
+            id=data["id"],
+            kind=Kind(data["kind"]),
+            category=data["category"],
+            patterns=tuple(data["patterns"]),
+            explanation=data["explanation"],
+            samples=Samples(tuple(samples["match"]), tuple(samples["no_match"])),
+            exclude=tuple(data["exclude"]),
+            ignore_case=bool(data["ignore_case"]),
+            weight=float(data["weight"]),
         )
 
 
 class CompiledRule:
-    """A rule with its regexes compiled for confirming candidate lines."""
+    """A rule whose regexes are compiled on first use: most rules never see a
+    candidate line, and compiling all of them would double the start-up time."""
 
-    __slots__ = ("excludes", "patterns", "rule")
+    __slots__ = ("_excludes", "_patterns", "rule")
 
-    def __init__(
-        self,
-        rule: Rule,
-        patterns: tuple[re.Pattern[str], ...],
-        excludes: tuple[re.Pattern[str], ...],
-    ) -> None:
+    def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.patterns = patterns
-        self.excludes = excludes
+        self._patterns: tuple[re.Pattern[str], ...] | None = None
+        self._excludes: tuple[re.Pattern[str], ...] = ()
 
     def matches(self, line: str) -> bool:
         """Whether a clean line (no timestamp, no colour codes) is this rule's message."""
-        if not any(p.search(line) for p in self.patterns):
+        if self._patterns is None:
+            flags = re.IGNORECASE if self.rule.ignore_case else 0
+            self._patterns = tuple(re.compile(p, flags) for p in self.rule.patterns)
+            self._excludes = tuple(re.compile(p, flags) for p in self.rule.exclude)
+        if not any(p.search(line) for p in self._patterns):
             return False
-        return not any(x.search(line) for x in self.excludes)
+        return not any(x.search(line) for x in self._excludes)
 
 
-class RuleFile(BaseModel):
-    """The document shape of both the shipped pack and a user's rules file."""
+@dataclass
+class RuleFile:
+    """A validated rules document: rules to add or replace, ids to disable."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    version: Literal[1] = 1
-    rules: list[Rule] = Field(default_factory=list)
-    disable: list[str] = Field(default_factory=list)
-
-
-def _describe(error: dict[str, Any], raw: Any) -> str:
-    """Turn one pydantic error into 'rule <id>, field <name>: message'."""
-    loc = list(error["loc"])
-    where = "top level"
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        index = loc[1]
-        rule_id = None
-        if isinstance(raw, dict) and isinstance(raw.get("rules"), list):
-            rules = raw["rules"]
-            if index < len(rules) and isinstance(rules[index], dict):
-                rule_id = rules[index].get("id")
-        field = ".".join(str(p) for p in loc[2:]) or "(the rule itself)"
-        who = f"rule {rule_id!r}" if rule_id else f"rule #{index + 1}"
-        where = f"{who}, field {field}"
-    elif loc:
-        where = f"field {'.'.join(str(p) for p in loc)}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}"
-
-
-def parse_rule_file(text: str, source: str) -> RuleFile:
-    """Validate a rules document; every problem is reported with file, rule and field."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise RulesError(f"{source}: not valid YAML: {exc}".replace("\n", " ")) from None
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise RulesError(f"{source}: expected a mapping with a 'rules' list at the top level")
-    try:
-        parsed = RuleFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(_describe(dict(e), raw) for e in exc.errors())
-        raise RulesError(f"{source}: {problems}") from None
-    seen: set[str] = set()
-    for rule in parsed.rules:
-        if rule.id in seen:
-            raise RulesError(f"{source}: rule {rule.id!r} is defined twice")
-        seen.add(rule.id)
-    return parsed
-
-
-def load_rule_file(path: Path) -> RuleFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"{path}: cannot read the rules file: {exc}") from None
-    return parse_rule_file(text, str(path))
+    rules: list[Rule] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
 
 
 def shipped_rule_files() -> list[tuple[str, str]]:
@@ -204,15 +133,34 @@ def shipped_rule_files() -> list[tuple[str, str]]:
     return [(f"healer/rules/{entry.name}", entry.read_text(encoding="utf-8")) for entry in entries]
 
 
-def default_rules() -> list[Rule]:
+def _validate_shipped(files: list[tuple[str, str]]) -> list[Rule]:
+    from healer.ruleschema import parse_rule_file
+
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for name, text in shipped_rule_files():
-        for rule in parse_rule_file(text, name).rules:
+    for file_name, text in files:
+        for rule in parse_rule_file(text, file_name).rules:
             if rule.id in seen:
-                raise RulesError(f"{name}: rule {rule.id!r} is already defined in {seen[rule.id]}")
-            seen[rule.id] = name
+                raise RulesError(
+                    f"{file_name}: rule {rule.id!r} is already defined in {seen[rule.id]}"
+                )
+            seen[rule.id] = file_name
             rules.append(rule)
+    return rules
+
+
+def default_rules() -> list[Rule]:
+    """The shipped pack: validated once per version of its text, then read from cache."""
+    files = shipped_rule_files()
+    name = f"rules-{cache_key(__version__, files)}.json"
+    cached = read_cached(name)
+    if cached is not None:
+        try:
+            return [Rule.from_plain(item) for item in json.loads(cached)]
+        except (ValueError, KeyError, TypeError):
+            pass  # damaged: validate again
+    rules = _validate_shipped(files)
+    write_cached(name, json.dumps([asdict(rule) for rule in rules]).encode("utf-8"))
     return rules
 
 
@@ -231,5 +179,7 @@ def merge_rules(base: Iterable[Rule], extra: RuleFile, source: str) -> list[Rule
 def load_rules(user_file: Path | None = None) -> list[Rule]:
     rules = default_rules()
     if user_file is not None:
+        from healer.ruleschema import load_rule_file
+
         rules = merge_rules(rules, load_rule_file(user_file), str(user_file))
     return rules

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO, Generic, TypeVar
 
@@ -36,6 +37,7 @@ FIRST_HITS_KEPT = 3
 LAST_HITS_KEPT = 12
 MARKERS_KEPT = 50
 STEPS_KEPT = 500
+IN_FLIGHT = 3
 
 # Structural markers, selected by the same engine as the rules (tags below 0).
 TAG_GROUP, TAG_ERROR, TAG_EXIT = -1, -2, -3
@@ -135,6 +137,28 @@ class _ScanState:
         self.steps = _FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
 
     def run(self) -> ScanResult:
+        engine = self.scanner.engine
+        if not getattr(engine, "releases_gil", False):
+            for block, first_line in self._blocks():
+                self._collect(block, first_line, engine.candidates(block))
+            return self._finish()
+        # The engine runs without the GIL: pre-select the next block on a second
+        # core while this thread confirms the previous one. Results are taken in
+        # order, and at most IN_FLIGHT blocks are held at once.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="healer-scan") as pool:
+            pending: deque[tuple[Future[dict[int, set[int] | None]], bytes, int]] = deque()
+            for block, first_line in self._blocks():
+                pending.append((pool.submit(engine.candidates, block), block, first_line))
+                if len(pending) >= IN_FLIGHT:
+                    future, done_block, done_line = pending.popleft()
+                    self._collect(done_block, done_line, future.result())
+            while pending:
+                future, done_block, done_line = pending.popleft()
+                self._collect(done_block, done_line, future.result())
+        return self._finish()
+
+    def _blocks(self) -> Iterator[tuple[bytes, int]]:
+        """Blocks of whole lines, universal newlines, no colour codes; with their first line."""
         carry = b""
         line_no = 1
         while True:
@@ -162,13 +186,16 @@ class _ScanState:
             else:
                 block, rest = buf[: cut + 1], buf[cut + 1 :]
             carry = rest + carry
-            self._scan_block(block, line_no)
+            # Removing colour codes keeps every line break, so line numbers hold.
+            yield strip_ansi(block), line_no
             line_no += block.count(b"\n")
             if at_end:
                 if block and not block.endswith(b"\n"):
                     line_no += 1
                 break
         self.result.lines = line_no - 1
+
+    def _finish(self) -> ScanResult:
         self.result.hits = sorted(
             (hit for kept in self.kept.values() for hit in kept.items()), key=lambda h: h.line
         )
@@ -177,9 +204,8 @@ class _ScanState:
         self.result.exits = self.exits.items()
         return self.result
 
-    def _scan_block(self, block: bytes, first_line: int) -> None:
-        block = strip_ansi(block)
-        found = self.scanner.engine.candidates(block)
+    def _collect(self, block: bytes, first_line: int, found: dict[int, set[int] | None]) -> None:
+        """Confirm each candidate line of a block and keep the hits and markers."""
         if not found:
             return
         compiled = self.scanner.compiled

@@ -108,10 +108,10 @@ def decide(scan: ScanResult, rules: Sequence[Rule]) -> Verdict:
             rule_scores[index] += min(0.5, 0.1 * math.log2(count))
 
     best_by_kind: dict[Kind, tuple[float, int]] = {}
-    for index, score in rule_scores.items():
+    # In pack order, with a strict `>`: a tie goes to the rule listed first.
+    for index, score in sorted(rule_scores.items()):
         kind = rules[index].kind
         current = best_by_kind.get(kind)
-        # Ties go to the rule listed first in the pack (its more specific sibling).
         if current is None or score > current[0]:
             best_by_kind[kind] = (score, index)
 

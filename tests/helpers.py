@@ -7,6 +7,7 @@ from typing import Any
 
 from healer.classify import Classifier, Result
 from healer.rules import Rule
+from healer.ruleschema import validate_rule
 
 STAMP = "2026-04-25T05:18:16.2685185Z "
 
@@ -21,7 +22,7 @@ def rule(rule_id: str, kind: str, category: str, pattern: str, **extra: Any) -> 
         "samples": {"match": ["x"], "no_match": ["y"]},
     }
     data.update(extra)
-    return Rule.model_validate(data)
+    return validate_rule(data)
 
 
 TEST_RULES = [

@@ -7,6 +7,7 @@ a runner timestamp, and with colour codes around its first word.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,27 @@ def test_engines_select_every_sample_line(engine_name: str) -> None:
 
 def test_rule_ids_are_unique_across_the_pack() -> None:
     assert len(IDS) == len(set(IDS))
+
+
+def test_the_cached_pack_equals_a_fresh_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEALER_CACHE_DIR", str(tmp_path))
+    fresh = default_rules()  # validates and writes the cache
+    assert list(tmp_path.glob("rules-*.json"))
+    assert default_rules() == fresh  # read back from the cache
+
+
+@pytest.mark.parametrize("engine_name", available_engines())
+def test_every_shipped_pattern_compiles_in_every_engine(engine_name: str) -> None:
+    """No shipped rule may push the scanner off its fastest engine."""
+    from healer.engines import ENGINES, Pattern
+
+    refused = []
+    for rule in RULES:
+        for source in rule.patterns:
+            try:
+                ENGINES[engine_name]([Pattern(source, 0, rule.ignore_case)])
+            except Exception as exc:
+                refused.append((rule.id, source, str(exc)))
+    assert refused == []
