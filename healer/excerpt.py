@@ -10,9 +10,12 @@ from healer.verdict import Verdict
 
 DEFAULT_MAX_LINES = 40
 DECIDING_BEFORE = 3
-DECIDING_AFTER = 12
+DECIDING_AFTER = 30
 OTHER_AFTER = 2
-UNKNOWN_BEFORE = 12
+UNKNOWN_BEFORE = 30
+# A weak deciding rule names a wrapper (`make: *** Error 1`): the cause is above it.
+WEAK_RULE_WEIGHT = 1.0
+WEAK_RULE_BEFORE = 20
 
 
 def _window(hit: Hit, before: int, after: int, last: int | None) -> list[tuple[int, str]]:
@@ -51,7 +54,9 @@ def build_excerpt(
                 chosen.setdefault(line, text)
 
     if verdict.deciding:
-        take(_window(verdict.deciding[0], DECIDING_BEFORE, DECIDING_AFTER, anchor))
+        weak = verdict.rule is not None and verdict.rule.weight <= WEAK_RULE_WEIGHT
+        before = WEAK_RULE_BEFORE if weak else DECIDING_BEFORE
+        take(_window(verdict.deciding[0], before, DECIDING_AFTER, anchor))
         evidence_lines = {e.line for e in verdict.evidence}
         others = [h for h in scan.hits if h.line in evidence_lines and h.line not in chosen]
         for hit in sorted(others, key=lambda h: h.line):

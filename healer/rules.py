@@ -74,6 +74,7 @@ class Rule:
     exclude: tuple[str, ...] = ()
     ignore_case: bool = False
     weight: float = 1.0
+    fallback: bool = False
 
     def compiled(self) -> CompiledRule:
         return CompiledRule(self)
@@ -91,6 +92,7 @@ class Rule:
             exclude=tuple(data["exclude"]),
             ignore_case=bool(data["ignore_case"]),
             weight=float(data["weight"]),
+            fallback=bool(data.get("fallback", False)),
         )
 
 

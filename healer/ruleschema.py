@@ -49,6 +49,8 @@ class RuleModel(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     ignore_case: bool = False
     weight: float = Field(default=1.0, gt=0, le=10)
+    # A fallback decides only when no other rule of its kind matched at all.
+    fallback: bool = False
     explanation: Annotated[str, Field(min_length=3, max_length=200)]
     samples: SamplesModel
 
@@ -90,6 +92,7 @@ class RuleModel(BaseModel):
             exclude=tuple(self.exclude),
             ignore_case=self.ignore_case,
             weight=self.weight,
+            fallback=self.fallback,
             explanation=self.explanation,
             samples=Samples(tuple(self.samples.match), tuple(self.samples.no_match)),
         )

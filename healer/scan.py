@@ -29,10 +29,11 @@ from healer.rules import CompiledRule, Rule
 
 BLOCK_BYTES = 1 << 20
 MAX_LINE_BYTES = 1 << 20
-CONTEXT_BEFORE = 3
-CONTEXT_AFTER = 12
-MARKER_BEFORE = 12
-CONTEXT_BYTES = 32 * 1024
+CONTEXT_BEFORE = 20
+CONTEXT_AFTER = 36
+MARKER_BEFORE = 30
+# Bounds the memory a kept hit holds, whatever the length of the lines around it.
+CONTEXT_BYTES = 4 * 1024
 FIRST_HITS_KEPT = 3
 LAST_HITS_KEPT = 12
 MARKERS_KEPT = 50

@@ -24,6 +24,8 @@ NEAR_EXIT_FACTOR = 1.5
 ANNOTATION_FACTOR = 1.25
 UNKNOWN_BELOW = 0.6
 EVIDENCE_KEPT = 12
+# A bare failing exit line says the job failed, not why.
+FALLBACK_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ def decide(scan: ScanResult, rules: Sequence[Rule]) -> Verdict:
         if index in rule_scores and count > 1:
             rule_scores[index] += min(0.5, 0.1 * math.log2(count))
 
+    # Fallback rules (a bare failing exit line) only speak when their kind has
+    # nothing specific to say.
+    specific_kinds = {rules[i].kind for i in rule_scores if not rules[i].fallback}
+    for index in [i for i in rule_scores if rules[i].fallback and rules[i].kind in specific_kinds]:
+        del rule_scores[index]
+
     best_by_kind: dict[Kind, tuple[float, int]] = {}
     # In pack order, with a strict `>`: a tie goes to the rule listed first.
     for index, score in sorted(rule_scores.items()):
@@ -132,6 +140,8 @@ def decide(scan: ScanResult, rules: Sequence[Rule]) -> Verdict:
 
     rule = rules[index]
     confidence = top / (top + runner_up[0]) * (1.0 - math.exp(-top / 2.0))
+    if rule.fallback:
+        confidence = min(confidence, FALLBACK_CONFIDENCE)
     kind_hits = sorted(
         ((s, h) for s, h in scored if rules[h.rule].kind == rule.kind),
         key=lambda sh: (-sh[0], sh[1].line),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from healer.rules import Kind
-from tests.helpers import classify_bytes, gha_log
+from tests.helpers import TEST_RULES, classify_bytes, gha_log, rule
 
 
 def test_a_failed_assertion_outweighs_a_line_that_mentions_connection_refused() -> None:
@@ -102,3 +102,35 @@ def test_travis_exit_line_sets_the_failing_region() -> None:
     result = classify_bytes(data)
     assert (result.kind, result.category) == (Kind.PERSISTENT, "assertion")
     assert result.excerpt_lines[-1] <= 605
+
+
+FALLBACK = rule(
+    "t-exit",
+    "persistent",
+    "unknown",
+    r"Process completed with exit code [1-9]",
+    weight=0.7,
+    fallback=True,
+)
+
+
+def test_a_fallback_rule_speaks_only_when_nothing_specific_matched() -> None:
+    bare = classify_bytes(
+        gha_log("##[group]Run ./build.sh", "step", "##[error]Process completed with exit code 2."),
+        [*TEST_RULES, FALLBACK],
+    )
+    assert (bare.kind, bare.category, bare.rule) == (Kind.PERSISTENT, "unknown", "t-exit")
+    assert 0 < bare.confidence < 0.5
+
+    specific = classify_bytes(
+        gha_log(
+            "FAILED tests/a.py::t - x",
+            *["noise"] * 100,
+            "##[group]Run ./build.sh",
+            "##[error]Process completed with exit code 2.",
+        ),
+        [*TEST_RULES, FALLBACK],
+    )
+    # The fallback would score higher here (it sits on the exit line), yet the
+    # specific rule, even far from the failing step, decides.
+    assert (specific.kind, specific.rule) == (Kind.PERSISTENT, "t-pytest")
