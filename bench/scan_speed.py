@@ -147,6 +147,8 @@ def bench_healer(log: Path, runs: int) -> dict[str, tuple[float, int]]:
     for engine in available_engines():
         if engine == "re":
             continue  # measured below on a prefix; minutes on the whole file
+        # One untimed run fills the rule and engine caches, as on any later run.
+        _median_time([env_python, "-c", _PEAK_WRAPPER, engine, str(CACHE / "warm.log")], 1)
         seconds, out = _median_time([env_python, "-c", _PEAK_WRAPPER, engine, str(log)], runs)
         peak_kib, _count, head = out.split(" ", 2)
         results[engine] = (size / seconds, int(peak_kib) // 1024)
@@ -186,27 +188,33 @@ def bench_ripgrep(log: Path, runs: int) -> float | None:
     return rate
 
 
-def bench_python_re(log: Path, prefix_mib: int = 4) -> float:
+def bench_python_re(log: Path, prefix_mib: int = 2) -> float:
+    """Python's `re`, one alternation, 1 MiB blocks: with every pattern of the pack,
+    and with ~90 of them (the size of rule set the figures elsewhere are quoted for)."""
     rules = default_rules()
     patterns = [
         Pattern(source, i, rule.ignore_case)
         for i, rule in enumerate(rules)
         for source in rule.patterns
     ]
-    regex = re.compile(_alternation([*patterns, *MARKER_PATTERNS]).encode(), re.ASCII)
-    # (Compiling is not timed.)
-    start = time.perf_counter()
-    done = 0
-    with log.open("rb") as stream:
-        while done < prefix_mib << 20:
-            block = stream.read(1 << 20)
-            if not block:
-                break
-            for _ in regex.finditer(block):
-                pass
-            done += len(block)
-    rate = done / 2**20 / (time.perf_counter() - start)
-    print(f"python re, one alternation, 1 MiB blocks (first {prefix_mib} MiB) {rate:8.1f} MiB/s")
+    rate = 0.0
+    for label, chosen in (("all", patterns), ("~90", patterns[:: max(1, len(patterns) // 90)])):
+        regex = re.compile(_alternation([*chosen, *MARKER_PATTERNS]).encode(), re.ASCII)
+        start = time.perf_counter()
+        done = 0
+        with log.open("rb") as stream:
+            while done < prefix_mib << 20:
+                block = stream.read(1 << 20)
+                if not block:
+                    break
+                for _ in regex.finditer(block):
+                    pass
+                done += len(block)
+        rate = done / 2**20 / (time.perf_counter() - start)
+        print(
+            f"python re, one alternation of {label} {len(chosen)} patterns "
+            f"(first {prefix_mib} MiB) {rate:8.2f} MiB/s"
+        )
     return rate
 
 
@@ -235,6 +243,7 @@ def main() -> int:
         f"engines here: {', '.join(available_engines())}"
     )
     log = make_log(args.size_mib, args.ansi_share)
+    (CACHE / "warm.log").write_bytes(log.open("rb").read(1 << 20))
     print(
         f"log: {log} ({log.stat().st_size / 2**20:.0f} MiB, {args.ansi_share:.0%} lines coloured)"
     )
@@ -243,7 +252,7 @@ def main() -> int:
     python_re = bench_python_re(log)
     bench_startup(args.runs)
     best = max(rate for rate, _ in healer.values())
-    print(f"\nbest healer / python re: {best / python_re:6.1f}x")
+    print(f"\nbest healer / python re (~90 patterns): {best / python_re:6.1f}x")
     if rg:
         print(f"best healer / ripgrep (~90 typical rules): {best / rg:6.2f}x")
     return 0

@@ -109,6 +109,13 @@ class _FirstLast(Generic[T]):
         return [*self.first, *self.last]
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    text: bytes
+    breaks: int
+    found: dict[int, set[int] | None]
+
+
 class Scanner:
     """Compiled once per rule set; `scan` may be called for many logs."""
 
@@ -138,43 +145,36 @@ class _ScanState:
         self.steps = _FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
 
     def run(self) -> ScanResult:
-        engine = self.scanner.engine
-        if not getattr(engine, "releases_gil", False):
-            for block, first_line in self._blocks():
-                self._collect(block, first_line, engine.candidates(block))
-            return self._finish()
-        # The engine runs without the GIL: pre-select the next block on a second
-        # core while this thread confirms the previous one. Results are taken in
-        # order, and at most IN_FLIGHT blocks are held at once.
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="healer-scan") as pool:
-            pending: deque[tuple[Future[dict[int, set[int] | None]], bytes, int]] = deque()
-            for block, first_line in self._blocks():
-                pending.append((pool.submit(engine.candidates, block), block, first_line))
-                if len(pending) >= IN_FLIGHT:
-                    future, done_block, done_line = pending.popleft()
-                    self._collect(done_block, done_line, future.result())
-            while pending:
-                future, done_block, done_line = pending.popleft()
-                self._collect(done_block, done_line, future.result())
+        raw_blocks = self._raw_blocks()
+        if getattr(self.scanner.engine, "releases_gil", False):
+            prepared = self._prepare_on_two_cores(raw_blocks)
+        else:
+            prepared = map(self._prepare, raw_blocks)
+        line_no = 1
+        unterminated = False
+        for block in prepared:
+            self._collect(block.text, line_no, block.found)
+            line_no += block.breaks
+            unterminated = bool(block.text) and not block.text.endswith(b"\n")
+        self.result.lines = line_no - (0 if unterminated else 1)
         return self._finish()
 
-    def _blocks(self) -> Iterator[tuple[bytes, int]]:
-        """Blocks of whole lines, universal newlines, no colour codes; with their first line."""
+    def _raw_blocks(self) -> Iterator[bytes]:
+        """Raw blocks of about BLOCK_BYTES that end on a line break (or the end of the
+        log, or a line longer than MAX_LINE_BYTES, which goes on in the next block)."""
         carry = b""
-        line_no = 1
         while True:
             chunk = self.stream.read(BLOCK_BYTES)
             self.result.bytes += len(chunk)
             at_end = not chunk
             buf = carry + chunk if carry else chunk
             if not buf:
-                break
+                return
             if not at_end and buf.endswith(b"\r"):
                 # A CRLF may be split across reads; decide once the LF is seen.
                 buf, carry = buf[:-1], b"\r"
             else:
                 carry = b""
-            buf = to_universal_newlines(buf)
             cut = buf.rfind(b"\n")
             if at_end or cut == len(buf) - 1:
                 block, rest = buf, b""
@@ -182,19 +182,32 @@ class _ScanState:
                 if len(buf) < MAX_LINE_BYTES:
                     carry = buf + carry
                     continue
-                # A huge line: scan what we have, it continues in the next read.
                 block, rest = buf, b""
             else:
                 block, rest = buf[: cut + 1], buf[cut + 1 :]
             carry = rest + carry
-            # Removing colour codes keeps every line break, so line numbers hold.
-            yield strip_ansi(block), line_no
-            line_no += block.count(b"\n")
+            yield block
             if at_end:
-                if block and not block.endswith(b"\n"):
-                    line_no += 1
-                break
-        self.result.lines = line_no - 1
+                return
+
+    def _prepare(self, raw: bytes) -> _Prepared:
+        """Universal newlines, no colour codes (line breaks are kept, so line numbers
+        hold), and the engine's candidate lines."""
+        text = strip_ansi(to_universal_newlines(raw))
+        return _Prepared(text, text.count(b"\n"), self.scanner.engine.candidates(text))
+
+    def _prepare_on_two_cores(self, raw_blocks: Iterator[bytes]) -> Iterator[_Prepared]:
+        """The engine runs without the GIL: prepare the next blocks on a second core
+        while this thread confirms candidates. Blocks come back in order, and at most
+        IN_FLIGHT are held at once."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="healer-scan") as pool:
+            pending: deque[Future[_Prepared]] = deque()
+            for raw in raw_blocks:
+                pending.append(pool.submit(self._prepare, raw))
+                if len(pending) >= IN_FLIGHT:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
     def _finish(self) -> ScanResult:
         self.result.hits = sorted(
