@@ -1,5 +1,8 @@
 """Every shipped rule matches the lines it must and none of the lines it must not.
 
+A sample is read as the scanner reads a line: a leading `##[error]` annotation
+prefix is not part of the message.
+
 A sample must also survive the trip through the fast engines: written raw, behind
 a runner timestamp, and with colour codes around its first word.
 """
@@ -12,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from healer.engines import available_engines
+from healer.logtext import message_text
 from healer.rules import Rule, default_rules
 from healer.scan import Scanner
 
@@ -30,14 +34,14 @@ def _variants(line: str) -> list[bytes]:
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_matches_its_samples(rule: Rule) -> None:
     compiled = rule.compiled()
-    missed = [s for s in rule.samples.match if not compiled.matches(s)]
+    missed = [s for s in rule.samples.match if not compiled.matches(message_text(s))]
     assert missed == [], f"{rule.id} does not match {missed}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_rejects_its_counter_samples(rule: Rule) -> None:
     compiled = rule.compiled()
-    wrongly = [s for s in rule.samples.no_match if compiled.matches(s)]
+    wrongly = [s for s in rule.samples.no_match if compiled.matches(message_text(s))]
     assert wrongly == [], f"{rule.id} wrongly matches {wrongly}"
 
 

@@ -134,3 +134,23 @@ def test_a_fallback_rule_speaks_only_when_nothing_specific_matched() -> None:
     # The fallback would score higher here (it sits on the exit line), yet the
     # specific rule, even far from the failing step, decides.
     assert (specific.kind, specific.rule) == (Kind.PERSISTENT, "t-pytest")
+
+
+def test_shipped_rules_call_a_job_timeout_transient() -> None:
+    from healer.rules import default_rules
+
+    result = classify_bytes(
+        gha_log(
+            "##[group]Run pytest -q",
+            "tests/test_big.py::test_slow PASSED",
+            "##[error]The job running on runner GitHub Actions 3 has exceeded the maximum "
+            "execution time of 30 minutes.",
+            "##[error]The operation was canceled.",
+        ),
+        default_rules(),
+    )
+    assert (result.kind, result.category, result.rule) == (
+        Kind.TRANSIENT,
+        "timeout",
+        "timeout-gha-job",
+    )
