@@ -1,11 +1,13 @@
 """Stream a log once, in bounded memory, and collect what the verdict needs.
 
-The log is read as bytes in blocks of about 1 MiB. Each block is cut at its last
-line break, turned to universal newlines and freed of colour codes only if it has
-any, then handed to an engine that pre-selects candidate lines. Only candidate
-lines are cleaned and decoded. Memory stays bounded whatever the size of the log
-or of its lines: at most `MAX_LINE_BYTES` of a line are carried to the next block,
-and at most a fixed number of hits is kept per rule.
+The log is read as bytes in blocks of 256 KiB, each cut at its last line break.
+A block is prepared in one pass (universal newlines, colour codes removed, line
+breaks counted: C helper, or Python) and handed to an engine that pre-selects
+candidate lines; with hyperscan both steps run without the GIL on worker threads,
+so two cores share the work. Only candidate lines are cleaned and decoded.
+Memory stays bounded whatever the size of the log or of its lines: at most
+`MAX_LINE_BYTES` of a line are carried to the next block, at most `IN_FLIGHT`
+blocks are in the air, and a fixed number of hits is kept per rule.
 """
 
 from __future__ import annotations
@@ -21,14 +23,13 @@ from healer.engines import Engine, Pattern, make_engine
 from healer.logtext import (
     clean_line,
     message_text,
+    prepare_block,
     split_lines,
-    strip_ansi,
-    to_universal_newlines,
 )
 from healer.rules import CompiledRule, Rule
 
-BLOCK_BYTES = 1 << 20
-MAX_LINE_BYTES = 1 << 20
+BLOCK_BYTES = 256 << 10
+MAX_LINE_BYTES = 256 << 10
 CONTEXT_BEFORE = 20
 CONTEXT_AFTER = 36
 MARKER_BEFORE = 30
@@ -38,7 +39,7 @@ FIRST_HITS_KEPT = 3
 LAST_HITS_KEPT = 12
 MARKERS_KEPT = 50
 STEPS_KEPT = 500
-IN_FLIGHT = 3
+IN_FLIGHT = 8
 
 # Structural markers, selected by the same engine as the rules (tags below 0).
 TAG_GROUP, TAG_ERROR, TAG_EXIT = -1, -2, -3
@@ -193,8 +194,8 @@ class _ScanState:
     def _prepare(self, raw: bytes) -> _Prepared:
         """Universal newlines, no colour codes (line breaks are kept, so line numbers
         hold), and the engine's candidate lines."""
-        text = strip_ansi(to_universal_newlines(raw))
-        return _Prepared(text, text.count(b"\n"), self.scanner.engine.candidates(text))
+        text, breaks = prepare_block(raw)
+        return _Prepared(text, breaks, self.scanner.engine.candidates(text))
 
     def _prepare_on_two_cores(self, raw_blocks: Iterator[bytes]) -> Iterator[_Prepared]:
         """The engine runs without the GIL: prepare the next blocks on a second core

@@ -1,0 +1,10 @@
+"""Builds the optional C helper; everything else is configured in pyproject.toml."""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        # optional: without a compiler the package falls back to pure Python.
+        Extension("healer._fastprep", ["healer/_fastprep.c"], optional=True),
+    ]
+)
