@@ -1,0 +1,45 @@
+"""The engines' rewrite of a rule pattern: a superset that stays on one line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from healer.engines import ENGINES, Pattern, prefilter_source
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^FAILED \S+::\S+$", r"FAILED \S+::\S+"),  # anchors dropped
+        (r"^\S+\.py::\S+ FAILED\b", r"\.py::\S+ FAILED\b"),  # weak lead dropped
+        (r"^(?:==\d+==)?ERROR: x", r"ERROR: x"),  # optional lead group dropped
+        (r"a\sb", r"a[ \t\f\v\r]b"),  # \s never matches a line break
+        (r"a[^:]b", r"a[^\n:]b"),  # nor does a negated class
+        (r"a[^]]b", r"a[^\n\]]b"),  # `]` first in a class stays a member
+        (r"a|^b", r"a|b"),  # an alternation is kept whole
+    ],
+)
+def test_prefilter_source(pattern: str, expected: str) -> None:
+    assert prefilter_source(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line"),
+    [
+        (r"^FAILED \S+::\S+$", "2026-04-25T05:18:16.2685185Z FAILED tests/a.py::t"),
+        (r"^\s+\d+:\d+\s+error\s", "##[error]  12:5  error  'x' is unused"),
+        (r"a[^]]b", "a-b"),
+    ],
+)
+def test_prefilter_is_a_superset_on_raw_lines(pattern: str, line: str) -> None:
+    assert re.search(prefilter_source(pattern), line)
+
+
+def test_every_engine_reports_the_line_where_a_match_ends(engine: str) -> None:
+    # `\s*` may begin on the blank line before; the candidate is still line 3.
+    built = ENGINES[engine]([Pattern(r"^\s*boom", 7)])
+    found = built.candidates(b"a\n\n   boom\nz\n")
+    assert list(found) == [3]
+    assert found[3] in ({7}, None)
