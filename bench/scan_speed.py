@@ -1,6 +1,6 @@
 """How fast, how lean and how quick to start the classifier is.
 
-    python bench/scan_speed.py [--size-mib 500] [--runs 3] [--ansi-share 0.1]
+    python bench/scan_speed.py [--size-mib 500] [--runs 3] [--ansi-share 0.1] [--log FILE]
 
 Prints, for a synthetic GitHub Actions log of the given size (timestamps, colour
 codes on a share of the lines, group markers, pip/npm/pytest output, a failing
@@ -236,17 +236,22 @@ def main() -> int:
     parser.add_argument("--size-mib", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ansi-share", type=float, default=0.1)
+    parser.add_argument(
+        "--log",
+        type=Path,
+        help="measure this log instead of the synthetic one (e.g. real logs joined)",
+    )
     args = parser.parse_args()
     rules = default_rules()
     print(
         f"rules: {len(rules)} ({sum(len(r.patterns) for r in rules)} patterns); "
         f"engines here: {', '.join(available_engines())}"
     )
-    log = make_log(args.size_mib, args.ansi_share)
+    log = args.log or make_log(args.size_mib, args.ansi_share)
+    CACHE.mkdir(parents=True, exist_ok=True)
     (CACHE / "warm.log").write_bytes(log.open("rb").read(1 << 20))
-    print(
-        f"log: {log} ({log.stat().st_size / 2**20:.0f} MiB, {args.ansi_share:.0%} lines coloured)"
-    )
+    shade = "" if args.log else f", {args.ansi_share:.0%} lines coloured"
+    print(f"log: {log} ({log.stat().st_size / 2**20:.0f} MiB{shade})")
     healer = bench_healer(log, args.runs)
     rg = bench_ripgrep(log, args.runs)
     python_re = bench_python_re(log)

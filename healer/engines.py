@@ -241,20 +241,37 @@ def _alternation(patterns: Sequence[Pattern]) -> str:
 
 
 class RE2Engine:
+    """One RE2 alternation finds the candidate lines; an RE2 set then says which
+    patterns fired on each, so only those rules are confirmed."""
+
     name = "re2"
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         import re2
 
         options = re2.Options()
-        options.max_mem = 256 << 20
+        options.max_mem = 64 << 20
         options.encoding = re2.Options.Encoding.LATIN1
         self._regex = re2.compile(_alternation(patterns).encode("utf-8"), options)
+        self._set = re2.Set.SearchSet(options)
+        for p in patterns:
+            source = prefilter_source(p.source)
+            self._set.Add((f"(?i:{source})" if p.ignore_case else source).encode("utf-8"))
+        self._set.Compile()
+        self._tags = [p.tag for p in patterns]
 
     def candidates(self, block: bytes) -> dict[int, set[int] | None]:
-        # Take the line where the match ends: a pattern that begins with `\s` may
-        # start on the line break before the candidate line.
-        return {_line_start(block, m.end()): None for m in self._regex.finditer(block)}
+        found: dict[int, set[int] | None] = {}
+        for m in self._regex.finditer(block):
+            # The line where the match ends: a pattern that begins with `\\s` may
+            # start on the line break before the candidate line.
+            start = _line_start(block, m.end())
+            if start in found:
+                continue
+            end = block.find(b"\n", start)
+            line = block[start : end if end != -1 else len(block)]
+            found[start] = {self._tags[i] for i in self._set.Match(line)} or None
+        return found
 
 
 class PythonEngine:

@@ -30,11 +30,11 @@ from healer.rules import CompiledRule, Rule
 
 BLOCK_BYTES = 256 << 10
 MAX_LINE_BYTES = 256 << 10
-CONTEXT_BEFORE = 20
-CONTEXT_AFTER = 36
-MARKER_BEFORE = 30
-# Bounds the memory a kept hit holds, whatever the length of the lines around it.
-CONTEXT_BYTES = 4 * 1024
+# Raw bytes kept around each hit for its excerpt window (about 30 and 50 lines
+# of typical CI output); they also bound a hit's memory whatever its lines' length.
+CONTEXT_BEFORE = 3 * 1024
+CONTEXT_AFTER = 4 * 1024
+MARKER_BEFORE = 4 * 1024
 FIRST_HITS_KEPT = 3
 LAST_HITS_KEPT = 12
 MARKERS_KEPT = 50
@@ -277,20 +277,20 @@ class _ScanState:
         before: int,
         after: int,
     ) -> Hit:
-        """A hit with up to `before`/`after` raw lines of the same block around it."""
-        ctx_start = start
-        for _ in range(before):
-            if ctx_start == 0:
-                break
-            ctx_start = block.rfind(b"\n", 0, ctx_start - 1) + 1
-        ctx_end = end
-        for _ in range(after):
-            nxt = block.find(b"\n", ctx_end + 1)
-            if nxt == -1:
-                ctx_end = len(block)
-                break
-            ctx_end = nxt
-        ctx_start = max(ctx_start, start - CONTEXT_BYTES)
-        context = block[ctx_start : min(ctx_end, end + CONTEXT_BYTES)]
+        """A hit with the whole lines of its block that lie within `before` bytes
+        ahead of it and `after` bytes behind it (cheap to take; split only if the
+        hit ends up in an excerpt)."""
+        low = start - before
+        if low <= 0:
+            ctx_start = 0
+        else:
+            newline = block.find(b"\n", low, start)
+            ctx_start = start if newline == -1 else newline + 1
+        high = end + after
+        if high >= len(block):
+            ctx_end = len(block)
+        else:
+            newline = block.rfind(b"\n", end, high)
+            ctx_end = end if newline == -1 else newline
         lines_before = block.count(b"\n", ctx_start, start)
-        return Hit(tag, line_no, text, context, line_no - lines_before)
+        return Hit(tag, line_no, text, block[ctx_start:ctx_end], line_no - lines_before)
