@@ -185,10 +185,10 @@ class HyperscanEngine:
         import hyperscan
 
         expressions = [f"(?:{prefilter_source(p.source)})[^\\n]*$".encode() for p in patterns]
-        flags = [
-            hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_CASELESS if p.ignore_case else 0)
-            for p in patterns
-        ]
+        # PREFILTER lets hyperscan widen costly constructs; it still reports every
+        # line the pattern matches, and `re` confirms each one anyway.
+        base = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
+        flags = [base | (hyperscan.HS_FLAG_CASELESS if p.ignore_case else 0) for p in patterns]
         # Hyperscan ids are unsigned: use positions, and map them back to tags.
         self._tags = [p.tag for p in patterns]
         self._hyperscan = hyperscan

@@ -43,3 +43,22 @@ def test_every_engine_reports_the_line_where_a_match_ends(engine: str) -> None:
     found = built.candidates(b"a\n\n   boom\nz\n")
     assert list(found) == [3]
     assert found[3] in ({7}, None)
+
+
+def test_engines_agree_on_the_shipped_pack_over_the_examples() -> None:
+    from pathlib import Path
+
+    from healer.classify import Classifier
+    from healer.engines import available_engines
+    from healer.rules import default_rules
+
+    examples = sorted((Path(__file__).resolve().parent.parent / "examples" / "logs").glob("*.log"))
+    assert examples
+    rules = default_rules()
+    results = {
+        name: [Classifier(rules, engine=name).classify_path(path).to_json() for path in examples]
+        for name in available_engines()
+    }
+    first, *others = results.values()
+    for other in others:
+        assert other == first
