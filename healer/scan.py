@@ -39,7 +39,7 @@ FIRST_HITS_KEPT = 3
 LAST_HITS_KEPT = 12
 MARKERS_KEPT = 50
 STEPS_KEPT = 500
-IN_FLIGHT = 8
+IN_FLIGHT = 6
 
 # Structural markers, selected by the same engine as the rules (tags below 0).
 TAG_GROUP, TAG_ERROR, TAG_EXIT = -1, -2, -3
