@@ -9,8 +9,9 @@ from typing import Any, BinaryIO
 
 from healer.excerpt import DEFAULT_MAX_LINES, build_excerpt
 from healer.fingerprint import fingerprint
+from healer.parallel import scan_file
 from healer.rules import Kind, Rule
-from healer.scan import Scanner
+from healer.scan import Scanner, ScanResult
 from healer.verdict import Evidence, decide
 
 
@@ -69,7 +70,17 @@ class Classifier:
         self.scanner = Scanner(self.rules, engine)
 
     def classify_stream(self, stream: BinaryIO, name: str) -> Result:
-        scan = self.scanner.scan(stream)
+        return self._result(self.scanner.scan(stream), name)
+
+    def classify_path(self, path: Path) -> Result:
+        """A log file; a large one is scanned on two cores (see `parallel`)."""
+        try:
+            scan = scan_file(self.scanner, path)
+        except OSError as exc:
+            return unreadable(str(path), exc.strerror or str(exc))
+        return self._result(scan, str(path))
+
+    def _result(self, scan: ScanResult, name: str) -> Result:
         verdict = decide(scan, self.rules)
         excerpt = build_excerpt(verdict, scan, self.max_excerpt_lines)
         if verdict.rule is not None:
@@ -93,13 +104,6 @@ class Classifier:
             evidence=list(verdict.evidence),
             lines=scan.lines,
         )
-
-    def classify_path(self, path: Path) -> Result:
-        try:
-            with path.open("rb") as stream:
-                return self.classify_stream(stream, str(path))
-        except OSError as exc:
-            return unreadable(str(path), exc.strerror or str(exc))
 
 
 def unreadable(name: str, reason: str) -> Result:

@@ -35,8 +35,8 @@ MAX_LINE_BYTES = 256 << 10
 CONTEXT_BEFORE = 3 * 1024
 CONTEXT_AFTER = 4 * 1024
 MARKER_BEFORE = 4 * 1024
-FIRST_HITS_KEPT = 3
-LAST_HITS_KEPT = 12
+FIRST_HITS_KEPT = 2
+LAST_HITS_KEPT = 8
 MARKERS_KEPT = 50
 STEPS_KEPT = 500
 IN_FLIGHT = 6
@@ -130,15 +130,17 @@ class Scanner:
         ]
         self.engine: Engine = make_engine([*patterns, *MARKER_PATTERNS], engine)
 
-    def scan(self, stream: BinaryIO) -> ScanResult:
-        state = _ScanState(self, stream)
+    def scan(self, stream: BinaryIO, threads: bool = True) -> ScanResult:
+        """`threads=False` keeps to one core (when another process takes the other)."""
+        state = _ScanState(self, stream, threads)
         return state.run()
 
 
 class _ScanState:
-    def __init__(self, scanner: Scanner, stream: BinaryIO) -> None:
+    def __init__(self, scanner: Scanner, stream: BinaryIO, threads: bool = True) -> None:
         self.scanner = scanner
         self.stream = stream
+        self.threads = threads
         self.result = ScanResult(engine=scanner.engine.name)
         self.kept: dict[int, _FirstLast[Hit]] = {}
         self.errors = _FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
@@ -147,7 +149,7 @@ class _ScanState:
 
     def run(self) -> ScanResult:
         raw_blocks = self._raw_blocks()
-        if getattr(self.scanner.engine, "releases_gil", False):
+        if self.threads and getattr(self.scanner.engine, "releases_gil", False):
             prepared = self._prepare_on_two_cores(raw_blocks)
         else:
             prepared = map(self._prepare, raw_blocks)
@@ -212,7 +214,8 @@ class _ScanState:
 
     def _finish(self) -> ScanResult:
         self.result.hits = sorted(
-            (hit for kept in self.kept.values() for hit in kept.items()), key=lambda h: h.line
+            (hit for kept in self.kept.values() for hit in kept.items()),
+            key=lambda h: (h.line, h.rule),
         )
         self.result.steps = self.steps.items()
         self.result.errors = self.errors.items()
