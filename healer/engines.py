@@ -16,11 +16,13 @@ Each pattern is rewritten into a superset that is safe to run over a whole block
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from healer.cache import cache_key, read_cached, write_cached
@@ -184,27 +186,33 @@ class HyperscanEngine:
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         import hyperscan
 
-        expressions = [f"(?:{prefilter_source(p.source)})[^\\n]*$".encode() for p in patterns]
-        # PREFILTER lets hyperscan widen costly constructs; it still reports every
-        # line the pattern matches, and `re` confirms each one anyway.
-        base = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
-        flags = [base | (hyperscan.HS_FLAG_CASELESS if p.ignore_case else 0) for p in patterns]
+        self._hyperscan = hyperscan
         # Hyperscan ids are unsigned: use positions, and map them back to tags.
         self._tags = [p.tag for p in patterns]
-        self._hyperscan = hyperscan
-        self._db = self._load_or_compile(hyperscan, expressions, flags)
+        self._db = self._load_or_compile(patterns)
         self._local = threading.local()  # one scratch space per scanning thread
 
-    @staticmethod
-    def _load_or_compile(hyperscan: Any, expressions: list[bytes], flags: list[int]) -> Any:
-        """Compiling hundreds of patterns takes seconds; a cached database loads in ms."""
-        name = f"hyperscan-{cache_key(hyperscan.__version__, expressions, flags)}.db"
+    def _load_or_compile(self, patterns: Sequence[Pattern]) -> Any:
+        """Compiling hundreds of patterns takes seconds, and even rewriting them
+        tens of milliseconds; a cached database loads in a few."""
+        hyperscan = self._hyperscan
+        key = cache_key(
+            hyperscan.__version__,
+            _REWRITE_VERSION,
+            [(p.source, p.ignore_case) for p in patterns],
+        )
+        name = f"hyperscan-{key}.db"
         cached = read_cached(name)
         if cached is not None:
             try:
                 return hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
             except Exception:  # from another build of hyperscan, or damaged: compile afresh
                 pass
+        expressions = [f"(?:{prefilter_source(p.source)})[^\\n]*$".encode() for p in patterns]
+        # PREFILTER lets hyperscan widen costly constructs; it still reports every
+        # line the pattern matches, and `re` confirms each one anyway.
+        base = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
+        flags = [base | (hyperscan.HS_FLAG_CASELESS if p.ignore_case else 0) for p in patterns]
         db = hyperscan.Database()
         db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
         write_cached(name, hyperscan.dumpb(db))
@@ -285,6 +293,10 @@ class PythonEngine:
         # start on the line break before the candidate line.
         return {_line_start(block, m.end()): None for m in self._regex.finditer(block)}
 
+
+# Part of the hyperscan cache key: a change to the rewrite in this file must not
+# load a database compiled from the old one.
+_REWRITE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 ENGINES: dict[str, type[HyperscanEngine] | type[RE2Engine] | type[PythonEngine]] = {
     "hyperscan": HyperscanEngine,
