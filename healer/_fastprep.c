@@ -60,8 +60,13 @@ escape_length(const unsigned char *s, Py_ssize_t n, Py_ssize_t i)
     return 0;
 }
 
-/* Bytes that end a run of plain text: LF, CR and ESC. */
-static unsigned char special[256];
+/* Index of the first `byte` in s[from:n], or n. */
+static Py_ssize_t
+find_byte(const unsigned char *s, Py_ssize_t from, Py_ssize_t n, unsigned char byte)
+{
+    const void *hit = from < n ? memchr(s + from, byte, (size_t)(n - from)) : NULL;
+    return hit == NULL ? n : (Py_ssize_t)((const unsigned char *)hit - s);
+}
 
 static PyObject *
 prepare_block(PyObject *self, PyObject *arg)
@@ -79,23 +84,20 @@ prepare_block(PyObject *self, PyObject *arg)
     Py_ssize_t n = in.len, i = 0, j = 0, breaks = 0;
 
     Py_BEGIN_ALLOW_THREADS
+    /* CR and ESC are rare: find them with memchr and copy the runs between them
+       whole; then count the line breaks of the result in a loop the compiler
+       vectorises. */
+    Py_ssize_t next_esc = find_byte(src, i, n, 0x1b);
+    Py_ssize_t next_cr = find_byte(src, i, n, '\r');
     while (i < n) {
-        /* Copy the run of ordinary bytes up to the next LF, CR or ESC in one go. */
-        Py_ssize_t start = i;
-        while (i < n && !special[src[i]])
-            i++;
-        memcpy(dst + j, src + start, (size_t)(i - start));
-        j += i - start;
+        Py_ssize_t stop = next_esc < next_cr ? next_esc : next_cr;
+        memcpy(dst + j, src + i, (size_t)(stop - i));
+        j += stop - i;
+        i = stop;
         if (i >= n)
             break;
-        unsigned char c = src[i];
-        if (c == '\n') {
+        if (src[i] == '\r') {
             dst[j++] = '\n';
-            breaks++;
-            i++;
-        } else if (c == '\r') {
-            dst[j++] = '\n';
-            breaks++;
             i += (i + 1 < n && src[i + 1] == '\n') ? 2 : 1;
         } else {
             Py_ssize_t len = escape_length(src, n, i);
@@ -104,7 +106,13 @@ prepare_block(PyObject *self, PyObject *arg)
             else
                 i += len;
         }
+        if (next_esc < i)
+            next_esc = find_byte(src, i, n, 0x1b);
+        if (next_cr < i)
+            next_cr = find_byte(src, i, n, '\r');
     }
+    for (Py_ssize_t k = 0; k < j; k++)
+        breaks += dst[k] == '\n';
     Py_END_ALLOW_THREADS
 
     PyBuffer_Release(&in);
@@ -126,6 +134,5 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__fastprep(void)
 {
-    special['\n'] = special['\r'] = special[0x1b] = 1;
     return PyModule_Create(&module);
 }
