@@ -14,9 +14,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
-from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO
 
 from healer.scan import (
     FIRST_HITS_KEPT,
@@ -24,6 +23,7 @@ from healer.scan import (
     MARKERS_KEPT,
     MAX_LINE_BYTES,
     STEPS_KEPT,
+    FirstLast,
     Hit,
     Scanner,
     ScanResult,
@@ -32,8 +32,6 @@ from healer.scan import (
 
 # Below this a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 64 << 20
-
-T = TypeVar("T", Hit, Step)
 
 
 def scan_file(scanner: Scanner, path: Path) -> ScanResult:
@@ -112,28 +110,24 @@ def merge(first: ScanResult, second: ScanResult) -> ScanResult:
         )
         for h in second.hits
     ]
+    # Feeding both parts' kept items, in order, to the scan's own keeper keeps what
+    # one scan would have: a part keeps all its items when it has few.
     hits: list[Hit] = []
     for rule in sorted({h.rule for h in [*first.hits, *shifted]}):
-        hits.extend(
-            _first_last(
-                [h for h in first.hits if h.rule == rule] + [h for h in shifted if h.rule == rule],
-                FIRST_HITS_KEPT,
-                LAST_HITS_KEPT,
-            )
-        )
+        same_rule = (h for h in [*first.hits, *shifted] if h.rule == rule)
+        hits.extend(FirstLast[Hit](FIRST_HITS_KEPT, LAST_HITS_KEPT).extend(same_rule).items())
     counts = dict(first.hit_counts)
     for rule, count in second.hit_counts.items():
         counts[rule] = counts.get(rule, 0) + count
     return ScanResult(
         lines=first.lines + second.lines,
-        bytes=first.bytes + second.bytes,
         hits=sorted(hits, key=lambda h: (h.line, h.rule)),
         hit_counts=counts,
-        steps=_first_last(
-            [*first.steps, *(dataclasses.replace(s, line=s.line + offset) for s in second.steps)],
-            STEPS_KEPT,
-            STEPS_KEPT,
-        ),
+        steps=FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
+        .extend(
+            [*first.steps, *(dataclasses.replace(s, line=s.line + offset) for s in second.steps)]
+        )
+        .items(),
         errors=_merge_markers(first.errors, second.errors, offset),
         exits=_merge_markers(first.exits, second.exits, offset),
         engine=first.engine,
@@ -147,10 +141,4 @@ def _merge_markers(first: list[Hit], second: list[Hit], offset: int) -> list[Hit
         )
         for h in second
     )
-    return _first_last([*first, *shifted], MARKERS_KEPT, MARKERS_KEPT)
-
-
-def _first_last(items: Iterable[T], first: int, last: int) -> list[T]:
-    """What the streaming keeper holds after seeing `items` in order."""
-    ordered = list(items)
-    return ordered[:first] + ordered[first:][-last:]
+    return FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT).extend([*first, *shifted]).items()

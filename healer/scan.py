@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO, Generic, TypeVar
@@ -83,7 +83,6 @@ class Step:
 @dataclass
 class ScanResult:
     lines: int = 0
-    bytes: int = 0
     hits: list[Hit] = field(default_factory=list)
     hit_counts: dict[int, int] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
@@ -92,7 +91,7 @@ class ScanResult:
     engine: str = ""
 
 
-class _FirstLast(Generic[T]):
+class FirstLast(Generic[T]):
     """The first few and the last few items of a stream, in bounded memory."""
 
     def __init__(self, first: int, last: int) -> None:
@@ -105,6 +104,11 @@ class _FirstLast(Generic[T]):
             self.first.append(item)
         else:
             self.last.append(item)
+
+    def extend(self, items: Iterable[T]) -> FirstLast[T]:
+        for item in items:
+            self.add(item)
+        return self
 
     def items(self) -> list[T]:
         return [*self.first, *self.last]
@@ -142,10 +146,10 @@ class _ScanState:
         self.stream = stream
         self.threads = threads
         self.result = ScanResult(engine=scanner.engine.name)
-        self.kept: dict[int, _FirstLast[Hit]] = {}
-        self.errors = _FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
-        self.exits = _FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
-        self.steps = _FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
+        self.kept: dict[int, FirstLast[Hit]] = {}
+        self.errors = FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
+        self.exits = FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
+        self.steps = FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
 
     def run(self) -> ScanResult:
         raw_blocks = self._raw_blocks()
@@ -168,7 +172,6 @@ class _ScanState:
         carry = b""
         while True:
             chunk = self.stream.read(BLOCK_BYTES)
-            self.result.bytes += len(chunk)
             at_end = not chunk
             buf = carry + chunk if carry else chunk
             if not buf:
@@ -266,7 +269,7 @@ class _ScanState:
         hit = self._hit(index, line_no, text, block, start, end, CONTEXT_BEFORE, CONTEXT_AFTER)
         kept = self.kept.get(index)
         if kept is None:
-            kept = self.kept[index] = _FirstLast(FIRST_HITS_KEPT, LAST_HITS_KEPT)
+            kept = self.kept[index] = FirstLast(FIRST_HITS_KEPT, LAST_HITS_KEPT)
         kept.add(hit)
 
     @staticmethod
