@@ -25,7 +25,6 @@ def _essence(result: ScanResult) -> tuple[object, ...]:
 
     return (
         result.lines,
-        result.bytes,
         result.hit_counts,
         lines(result.hits),
         result.steps,
