@@ -126,14 +126,10 @@ def decide(scan: ScanResult, rules: Sequence[Rule]) -> Verdict:
     persistent = best_by_kind.get(Kind.PERSISTENT, (0.0, -1))
     transient = best_by_kind.get(Kind.TRANSIENT, (0.0, -1))
     # A persistent signal wins ties: when in doubt, a person should look.
-    winner, runner_up = (
-        (transient, persistent)
-        if transient[0] > persistent[0]
-        else (
-            persistent,
-            transient,
-        )
-    )
+    if transient[0] > persistent[0]:
+        winner, runner_up = transient, persistent
+    else:
+        winner, runner_up = persistent, transient
     top, index = winner
     if index < 0 or top < UNKNOWN_BELOW:
         return Verdict(Kind.UNKNOWN, "unknown", 0.0, None, region, (), ())
