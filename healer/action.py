@@ -1,0 +1,272 @@
+"""The action: inputs → failed jobs and their logs → verdicts → one issue per failure → outputs.
+
+Every error a user can cause ends in one `::error::` line that says what to
+fix and a non-zero exit code; nothing from a log reaches stdout unescaped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+from pydantic_settings.exceptions import SettingsError
+
+from healer.classify import Classifier, Result
+from healer.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
+from healer.fetch import FailedJob, FetchError
+from healer.issues import Outcome
+from healer.render import RunContext, fenced, inline
+from healer.rules import Kind, RulesError, load_rules
+from healer.settings import Settings, input_problems
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SEVERITY = {Kind.PERSISTENT: 2, Kind.TRANSIENT: 1, Kind.UNKNOWN: 0}
+PULL_REQUEST_EVENTS = frozenset(
+    {"pull_request", "pull_request_review", "pull_request_review_comment"}
+)
+
+log = logging.getLogger("healer")
+
+
+@dataclass(frozen=True)
+class JobReport:
+    job: FailedJob
+    result: Result
+    outcome: Outcome
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "job": self.job.name,
+            "job_url": self.job.html_url,
+            "kind": self.result.kind.value,
+            "category": self.result.category,
+            "confidence": self.result.confidence,
+            "rule": self.result.rule,
+            "fingerprint": self.result.fingerprint,
+            "step": self.job.failed_step or self.result.step,
+            "action": self.outcome.action,
+            "issue_number": self.outcome.number,
+            "issue_url": self.outcome.url,
+        }
+
+
+def _from_fork(settings: Settings) -> bool:
+    """A pull request from a fork: the token is read-only there."""
+    if settings.event_name not in PULL_REQUEST_EVENTS or settings.event_path is None:
+        return False
+    try:
+        event = json.loads(settings.event_path.read_text(encoding="utf-8"))
+        head_repo = event["pull_request"]["head"]["repo"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return not head_repo or head_repo.get("full_name") != settings.repository
+
+
+def _rules_path(settings: Settings) -> Path | None:
+    path = Path(settings.rules_file)
+    if not path.is_absolute():
+        path = settings.workspace / path
+    return path if path.is_file() else None
+
+
+def _upsert(
+    repo: Any, settings: Settings, context: RunContext, job: FailedJob, result: Result, now: str
+) -> Outcome:
+    from healer.issues import ensure_labels, find_tracking_issue, occurrences
+    from healer.render import Marker, comment_body, issue_body, title
+
+    marker = Marker(context.workflow, job.base_name, result.fingerprint)
+    existing = find_tracking_issue(repo, settings.labels, marker)
+    if settings.dry_run:
+        return Outcome(
+            "dry-run",
+            existing.number if existing else None,
+            existing.html_url if existing else None,
+        )
+    if existing is not None:
+        count = occurrences(existing) + 1
+        existing.create_comment(comment_body(context, result, count, now))
+        return Outcome("commented", existing.number, existing.html_url)
+    ensure_labels(repo, settings.labels)
+    body = issue_body(context, result, marker, settings.mention, now)
+    created = repo.create_issue(
+        title(context, job.base_name, result), body, labels=list(settings.labels)
+    )
+    return Outcome("created", created.number, created.html_url)
+
+
+def _summary(reports: list[JobReport]) -> str:
+    lines = [
+        "## self-healing",
+        "",
+        "| job | verdict | category | confidence | issue |",
+        "|---|---|---|---|---|",
+    ]
+    for report in reports:
+        issue = (
+            f"[#{report.outcome.number}]({report.outcome.url})"
+            if report.outcome.url
+            else report.outcome.action
+        )
+        lines.append(
+            f"| [{inline(report.job.name)}]({report.job.html_url}) | {report.result.kind.value} | "
+            f"{report.result.category} | {report.result.confidence:.2f} | {issue} |"
+        )
+    for report in reports:
+        if report.result.excerpt:
+            lines += [
+                "",
+                f"<details><summary>Excerpt: {inline(report.job.name)}</summary>",
+                "",
+                fenced(report.result.excerpt),
+                "",
+                "</details>",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _outputs(reports: list[JobReport]) -> dict[str, str]:
+    if not reports:
+        return {
+            "classification": "unknown",
+            "category": "unknown",
+            "confidence": "0",
+            "fingerprint": "",
+            "issue-number": "",
+            "issue-url": "",
+            "action": "skipped",
+            "report": "[]",
+        }
+    worst = max(reports, key=lambda r: (SEVERITY[r.result.kind], r.result.confidence))
+    return {
+        "classification": worst.result.kind.value,
+        "category": worst.result.category,
+        "confidence": f"{worst.result.confidence:.2f}",
+        "fingerprint": worst.result.fingerprint,
+        "issue-number": str(worst.outcome.number or ""),
+        "issue-url": worst.outcome.url or "",
+        "action": worst.outcome.action,
+        "report": json.dumps([r.to_json() for r in reports]),
+    }
+
+
+def run(settings: Settings, commands: Commands) -> int:
+    from github import GithubException
+
+    from healer.fetch import download_log, failed_jobs, get_run
+    from healer.github_client import make_client
+
+    if _from_fork(settings):
+        commands.notice(
+            "Pull request from a fork: the token is read-only, nothing to do.", title="Skipped"
+        )
+        _finish(settings, [], skipped=True)
+        return EXIT_OK
+    try:
+        rules = load_rules(_rules_path(settings))
+    except RulesError as exc:
+        commands.error(str(exc), title="Invalid rules file")
+        return EXIT_USAGE
+    classifier = Classifier(rules, max_excerpt_lines=settings.max_excerpt_lines)
+    client = make_client(settings)
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    reports: list[JobReport] = []
+    try:
+        repo = client.get_repo(settings.repository, lazy=True)
+        workflow_run = get_run(repo, settings.target_run_id)
+        jobs = failed_jobs(workflow_run, settings.job_name)
+        if not jobs:
+            commands.notice(f"No failed job in run {settings.target_run_id}; nothing to do.")
+        with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
+            for job in jobs:
+                path = download_log(job, Path(folder))
+                result = classifier.classify_path(path)
+                context = RunContext(
+                    repository=settings.repository,
+                    server_url=settings.server_url,
+                    workflow=settings.target_workflow or str(workflow_run.name or ""),
+                    run_id=settings.target_run_id,
+                    run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
+                    job_name=job.name,
+                    job_url=job.html_url,
+                    failed_step=job.failed_step,
+                )
+                if result.kind is Kind.PERSISTENT:
+                    outcome = _upsert(repo, settings, context, job, result, now)
+                else:
+                    outcome = Outcome("dry-run" if settings.dry_run else "skipped")
+                commands.notice(
+                    f"{job.name}: {result.kind.value} ({result.category}, confidence "
+                    f"{result.confidence:.2f}) → {outcome.action}"
+                    + (f" {outcome.url}" if outcome.url else "")
+                )
+                reports.append(JobReport(job, result, outcome))
+    except FetchError as exc:
+        commands.error(str(exc), title="Cannot read the run")
+        return EXIT_FAILED
+    except GithubException as exc:
+        commands.error(_explain(exc), title="GitHub API error")
+        return EXIT_FAILED
+    _finish(settings, reports)
+    return EXIT_OK
+
+
+def _explain(exc: Any) -> str:
+    status = getattr(exc, "status", None)
+    if status == 401:
+        return "GitHub refused the token (401): check the github-token input"
+    if status == 403:
+        return (
+            "the token lacks a permission (403): the job needs 'permissions: actions: read, "
+            "issues: write'"
+        )
+    if status == 404:
+        return "not found (404): check the repository, run-id and the token's access"
+    message = ""
+    if isinstance(getattr(exc, "data", None), dict):
+        message = str(exc.data.get("message", ""))
+    return f"GitHub answered {status}: {message}".strip()
+
+
+def _finish(settings: Settings, reports: list[JobReport], skipped: bool = False) -> None:
+    outputs = _outputs(reports)
+    if skipped:
+        outputs["action"] = "skipped"
+    if settings.output_path is not None:
+        write_outputs(settings.output_path, outputs)
+    if settings.summary_path is not None and reports:
+        append_summary(settings.summary_path, _summary(reports))
+
+
+def main(out: TextIO | None = None) -> int:
+    commands = Commands(out if out is not None else sys.stdout)
+    handler = logging.StreamHandler(commands.out)
+    handler.setFormatter(ActionsLogFormatter("%(message)s"))
+    log.addHandler(handler)
+    try:
+        settings = Settings()
+    except (ValidationError, SettingsError) as exc:
+        problems = (
+            input_problems(exc) if isinstance(exc, ValidationError) else [("inputs", str(exc))]
+        )
+        for name, message in problems:
+            commands.error(f"{name}: {message}", title="Invalid input")
+        return EXIT_USAGE
+    commands.mask(settings.github_token.get_secret_value())
+    if settings.copilot_token is not None:
+        commands.mask(settings.copilot_token.get_secret_value())
+    try:
+        return run(settings, commands)
+    except Exception as exc:  # a bug of ours: one clear line, no traceback
+        log.debug("unexpected error", exc_info=True)
+        commands.error(f"unexpected {type(exc).__name__}: {exc}", title="self-healing failed")
+        return EXIT_FAILED
+    finally:
+        log.removeHandler(handler)

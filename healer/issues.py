@@ -1,0 +1,58 @@
+"""One issue per failing job: find it by its hidden marker, comment, or create it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from healer.render import OCCURRENCE_MARKER, Marker, find_marker
+
+if TYPE_CHECKING:
+    from github.Issue import Issue
+    from github.Repository import Repository
+
+LABEL_COLOURS = {"ci-failure": "d73a4a", "automated": "ededed"}
+LABEL_DESCRIPTIONS = {
+    "ci-failure": "A CI job fails and the code must change",
+    "automated": "Opened by a bot",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # created | commented | dry-run | skipped
+    number: int | None = None
+    url: str | None = None
+
+
+def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marker) -> Issue | None:
+    """The oldest open issue whose marker names the same workflow and job."""
+    matches = []
+    for issue in repo.get_issues(state="open", labels=list(labels)):
+        if issue.pull_request is not None:
+            continue
+        found = find_marker(issue.body)
+        if found is not None and found.tracks_same_job(marker):
+            matches.append(issue)
+    return min(matches, key=lambda issue: issue.number) if matches else None
+
+
+def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
+    from github import GithubException
+
+    for name in labels:
+        try:
+            repo.get_label(name)
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            repo.create_label(
+                name,
+                LABEL_COLOURS.get(name, "c5def5"),
+                LABEL_DESCRIPTIONS.get(name, "Managed by the self-healing action"),
+            )
+
+
+def occurrences(issue: Issue) -> int:
+    """How many failures the issue has recorded: itself and each of our comments."""
+    return 1 + sum(1 for c in issue.get_comments() if OCCURRENCE_MARKER in (c.body or ""))

@@ -1,0 +1,155 @@
+"""What people read on GitHub: issue titles, bodies, comments, the job summary.
+
+Pure functions. Log text is untrusted: it goes inside a fence longer than any
+run of backticks it holds, and text shown outside a fence (step and job names
+come from the workflow) is escaped so it can ping nobody, link no issue and
+render no HTML. A hidden marker identifies the issue that tracks a job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from healer.classify import Result
+
+BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters; keep a margin
+MARKER_PREFIX = "<!-- self-healing:v1 "
+_MARKER = re.compile(r"<!-- self-healing:v1 workflow=(\S*) job=(\S*) fingerprint=(\S*) -->")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+@dataclass(frozen=True)
+class Marker:
+    workflow: str
+    job: str
+    fingerprint: str
+
+    def render(self) -> str:
+        return (
+            f"{MARKER_PREFIX}workflow={quote(self.workflow, safe='')} "
+            f"job={quote(self.job, safe='')} fingerprint={quote(self.fingerprint, safe='')} -->"
+        )
+
+    def tracks_same_job(self, other: Marker) -> bool:
+        return (self.workflow, self.job) == (other.workflow, other.job)
+
+
+def find_marker(body: str | None) -> Marker | None:
+    match = _MARKER.search(body or "")
+    if match is None:
+        return None
+    return Marker(*(unquote(part) for part in match.groups()))
+
+
+def inline(text: str) -> str:
+    """Text from a workflow or log, safe outside a code fence."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # A zero-width joiner after @ and # keeps mentions and issue links inert.
+    return text.replace("@", "@\u2060").replace("#", "#\u2060")
+
+
+def fenced(lines: list[str]) -> str:
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n" + "\n".join(lines) + f"\n{fence}"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Where a failure happened, for links."""
+
+    repository: str
+    server_url: str
+    workflow: str
+    run_id: int
+    run_attempt: int
+    job_name: str
+    job_url: str
+    failed_step: str | None
+
+    @property
+    def run_url(self) -> str:
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+
+
+def title(context: RunContext, base_job: str, result: Result) -> str:
+    category = result.category.replace("_", " ")
+    return f"CI failure: {context.workflow} / {base_job} ({category})"[:256]
+
+
+def _facts(context: RunContext, result: Result) -> list[str]:
+    step = context.failed_step or result.step
+    rule = f"`{result.rule}`: {inline(result.explanation or '')}" if result.rule else "none matched"
+    lines = [
+        f"- **Verdict:** {result.kind.value}, category `{result.category}`, "
+        f"confidence {result.confidence:.2f}",
+        f"- **Deciding rule:** {rule}",
+        f"- **Run:** [{context.run_id} (attempt {context.run_attempt})]({context.run_url})",
+        f"- **Job:** [{inline(context.job_name)}]({context.job_url})",
+    ]
+    if step:
+        lines.append(f"- **Failing step:** {inline(step)}")
+    lines.append(f"- **Fingerprint:** `{result.fingerprint}`")
+    return lines
+
+
+def _excerpt(result: Result, budget: int) -> str:
+    lines = list(result.excerpt) or ["(no lines explain this failure; see the job log)"]
+    kept = len(lines)
+    text = fenced(lines)
+    while len(text) > budget and kept > 1:
+        kept //= 2
+        text = fenced([*lines[:kept], "… (cut to fit GitHub's size limit)"])
+    if len(text) > budget:
+        text = fenced([lines[0][: max(0, budget - 40)]])
+    return text
+
+
+def issue_body(context: RunContext, result: Result, marker: Marker, mention: str, now: str) -> str:
+    head = "\n".join(
+        [
+            marker.render(),
+            f"The job **{inline(context.job_name)}** of workflow **{inline(context.workflow)}** "
+            "failed, and the failure looks persistent: the code or configuration must change.",
+            "",
+            *_facts(context, result),
+            f"- **First seen:** {now} · **Last seen:** {now} · **Occurrences:** 1",
+            "",
+            "### Log excerpt",
+            "",
+        ]
+    )
+    tail = "\n".join(
+        [
+            "",
+            "",
+            "### What to do next",
+            "",
+            "1. Read the excerpt and the job log linked above; reproduce the failure locally.",
+            "2. Fix the code or configuration; when the job passes again, close this issue.",
+            "3. If this was not a real failure, add a rule to `.github/self-healing.yml` "
+            "(see the action's README) so it is classified right next time.",
+            *(["", f"{mention} please take a look."] if mention else []),
+        ]
+    )
+    return head + _excerpt(result, BODY_LIMIT - len(head) - len(tail)) + tail
+
+
+OCCURRENCE_MARKER = "<!-- self-healing:occurrence -->"
+
+
+def comment_body(context: RunContext, result: Result, occurrence: int, now: str) -> str:
+    head = "\n".join(
+        [
+            OCCURRENCE_MARKER,
+            f"Failed again in run [{context.run_id}]({context.run_url}) "
+            f"(attempt {context.run_attempt}), occurrence {occurrence}, {now}.",
+            "",
+            *_facts(context, result),
+            "",
+        ]
+    )
+    return head + _excerpt(result, BODY_LIMIT - len(head))

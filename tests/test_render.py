@@ -1,0 +1,109 @@
+"""Issue bodies: identifiable by marker, safe whatever the log holds, within size."""
+
+from __future__ import annotations
+
+import re
+
+from healer.classify import Result
+from healer.render import (
+    BODY_LIMIT,
+    Marker,
+    RunContext,
+    comment_body,
+    fenced,
+    find_marker,
+    inline,
+    issue_body,
+    title,
+)
+from healer.rules import Kind
+
+CONTEXT = RunContext(
+    repository="octo/shop",
+    server_url="https://github.com",
+    workflow="Tests",
+    run_id=1001,
+    run_attempt=2,
+    job_name="test (3.12, ubuntu-latest)",
+    job_url="https://github.com/octo/shop/actions/runs/1001/job/5",
+    failed_step="Run pytest",
+)
+
+
+def _result(excerpt: list[str]) -> Result:
+    return Result(
+        path="log",
+        kind=Kind.PERSISTENT,
+        category="test",
+        confidence=0.93,
+        rule="pytest-failed",
+        explanation="pytest listed a failing test.",
+        excerpt=excerpt,
+        excerpt_lines=list(range(1, len(excerpt) + 1)),
+        fingerprint="0123456789abcdef",
+        step="Run pytest",
+    )
+
+
+def test_marker_round_trips_through_the_body_even_with_odd_names() -> None:
+    marker = Marker("CI / tests --> x", "test job", "0123456789abcdef")
+    body = issue_body(CONTEXT, _result(["FAILED a"]), marker, "@github", "2026-11-27 10:00 UTC")
+    assert find_marker(body) == marker
+    assert body.startswith("<!-- self-healing:v1 ")
+    assert "-->" not in marker.render()[: -len("-->")]
+
+
+def test_title_names_workflow_job_and_category() -> None:
+    assert title(CONTEXT, "test", _result([])) == "CI failure: Tests / test (test)"
+
+
+def test_the_body_has_what_a_maintainer_needs() -> None:
+    body = issue_body(
+        CONTEXT,
+        _result(["FAILED tests/a.py::t - assert 1 == 2"]),
+        Marker("Tests", "test", "f"),
+        "@github",
+        "now",
+    )
+    for needed in (
+        "persistent",
+        "`test`",
+        "0.93",
+        "`pytest-failed`",
+        "https://github.com/octo/shop/actions/runs/1001",
+        CONTEXT.job_url,
+        "Run pytest",
+        "FAILED tests/a.py::t - assert 1 == 2",
+        "Occurrences:** 1",
+        "@github please take a look.",
+        "What to do next",
+    ):
+        assert needed in body
+
+
+def test_hostile_log_lines_stay_inside_the_fence() -> None:
+    hostile = ["```", "@octocat #1 <img src=x onerror=alert(1)>", "````` end"]
+    text = fenced(hostile)
+    fence = text.splitlines()[0].removesuffix("text")
+    assert len(fence) == 6
+    assert all(not line.startswith(fence) for line in hostile)
+
+
+def test_inline_text_pings_nobody_and_renders_no_html() -> None:
+    text = inline("Run @octocat fix #12 <script>x</script> [a](b)\nnext")
+    assert "@octocat" not in text
+    assert "#12" not in text
+    assert "<script>" not in text
+    assert "\n" not in text
+    assert not re.search(r"(?<!\\)\[", text)
+
+
+def test_the_body_never_exceeds_githubs_limit() -> None:
+    huge = ["x" * 1999] * 40 + ["`" * 5000]
+    body = issue_body(CONTEXT, _result(huge), Marker("Tests", "test", "f"), "@github", "now")
+    assert len(body) <= BODY_LIMIT
+    assert find_marker(body) is not None
+    assert "cut to fit" in body
+    comment = comment_body(CONTEXT, _result(huge), 3, "now")
+    assert len(comment) <= BODY_LIMIT
+    assert "occurrence 3" in comment
