@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from healer.engines import available_engines
+from tests.fake_github import FakeGitHub, GitHubContract
+from tests.fake_github.fetch_spec import SpecUnavailableError
 
 
 @pytest.fixture(params=available_engines())
@@ -22,3 +24,21 @@ def _private_engine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     patcher.setenv("HEALER_CACHE_DIR", str(folder))
     yield folder
     patcher.undo()
+
+
+@pytest.fixture(scope="session")
+def github_contract() -> GitHubContract:
+    """GitHub's OpenAPI description, loaded once per session (fetched with npm if absent)."""
+    try:
+        return GitHubContract.load()
+    except SpecUnavailableError as error:
+        problem = str(error)
+    pytest.fail(f"GitHub's OpenAPI description is unavailable: {problem}", pytrace=False)
+
+
+@pytest.fixture
+def fake_github(github_contract: GitHubContract) -> Iterator[FakeGitHub]:
+    """A fresh fake GitHub API on loopback; fails the test if it saw requests GitHub rejects."""
+    with FakeGitHub(github_contract) as fake:
+        yield fake
+    fake.check()
