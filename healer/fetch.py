@@ -43,7 +43,9 @@ def get_run(repo: Repository, run_id: int) -> WorkflowRun:
     from github import GithubException
 
     try:
-        return repo.get_workflow_run(run_id)
+        run = repo.get_workflow_run(run_id)
+        run.run_attempt  # noqa: B018 - from a lazy repository, this is where the run is fetched
+        return run
     except GithubException as exc:
         if exc.status == 404:
             raise FetchError(

@@ -29,7 +29,9 @@ def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marke
     """The oldest open issue whose marker names the same workflow and job."""
     matches = []
     for issue in repo.get_issues(state="open", labels=list(labels)):
-        if issue.pull_request is not None:
+        # GitHub lists pull requests among issues. `html_url` tells them apart
+        # without the extra request that reading `pull_request` would cost.
+        if "/pull/" in issue.html_url:
             continue
         found = find_marker(issue.body)
         if found is not None and found.tracks_same_job(marker):

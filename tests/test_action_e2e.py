@@ -1,0 +1,281 @@
+"""The action end to end: entrypoint.py as the runner starts it, against the fake GitHub."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from healer.commands import read_outputs
+from healer.render import find_marker
+from tests.fake_github import FakeGitHub
+from tests.fake_github.state import Repo, Run
+
+ROOT = Path(__file__).resolve().parent.parent
+REPO = "octo-org/octo-repo"
+EXAMPLES = ROOT / "examples" / "logs"
+PYTEST_LOG = (EXAMPLES / "github-pytest-failure.log").read_bytes()
+NETWORK_LOG = (EXAMPLES / "github-npm-network-error.log").read_bytes()
+
+
+@dataclass
+class Outcome:
+    code: int
+    stdout: str
+    outputs: dict[str, str]
+    summary: str
+
+
+def run_action(
+    fake: FakeGitHub,
+    tmp_path: Path,
+    run: Run,
+    token: str | None = None,
+    event_name: str = "push",
+    **inputs: str,
+) -> Outcome:
+    """entrypoint.py with the environment a runner gives a Docker action."""
+    files = tmp_path / "file_commands"
+    files.mkdir(exist_ok=True)
+    output, summary = files / "set_output", files / "step_summary"
+    output.write_text("")
+    event = tmp_path / "event.json"
+    if not event.exists():
+        event.write_text("{}")
+    defaults = {
+        "github-token": token or fake.token,
+        "workflow-name": "",
+        "job-name": "",
+        "run-id": "",
+        "labels": "",
+        "mention": "",
+        "copilot-token": "",
+        "rules-file": "",
+        "dry-run": "",
+        "max-excerpt-lines": "",
+    }
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "HEALER_CACHE_DIR": os.environ.get("HEALER_CACHE_DIR", str(tmp_path / "cache")),
+        "PYTHONPATH": str(ROOT),
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_RUN_ID": str(run.id),
+        "GITHUB_RUN_ATTEMPT": str(run.run_attempt),
+        "GITHUB_WORKFLOW": run.name,
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_WORKSPACE": str(tmp_path),
+    }
+    for name, value in {**defaults, **inputs}.items():
+        env[f"INPUT_{name.upper()}"] = value
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "entrypoint.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    return Outcome(
+        done.returncode,
+        done.stdout,
+        read_outputs(output.read_text()),
+        summary.read_text() if summary.exists() else "",
+    )
+
+
+def api_requests(fake: FakeGitHub) -> list[object]:
+    """Requests to the REST API (the log download from the signed URL is not one)."""
+    return [r for r in fake.requests if r.api]
+
+
+def failing_run(repo: Repo, log: bytes = PYTEST_LOG, job: str = "test") -> Run:
+    run = repo.add_run("Tests")
+    run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
+    run.add_job(job, steps=[("Set up job", "success"), ("Run pytest -q", "failure")], log=log)
+    return run
+
+
+@pytest.fixture
+def repo(fake_github: FakeGitHub) -> Repo:
+    return fake_github.add_repo(REPO)
+
+
+def test_first_failure_creates_one_labelled_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = failing_run(repo)
+    result = run_action(fake_github, tmp_path, run, mention="@github")
+    assert result.code == 0, result.stdout
+    (issue,) = repo.issues.values()
+    assert issue.title == "CI failure: Tests / test (test)"
+    assert sorted(issue.labels) == ["automated", "ci-failure"]
+    marker = find_marker(issue.body)
+    assert marker is not None
+    assert (marker.workflow, marker.job) == ("Tests", "test")
+    assert "FAILED tests/test_cart.py::test_total_applies_discount" in issue.body
+    assert f"https://github.com/{REPO}/actions/runs/{run.id}" in issue.body
+    assert "Run pytest -q" in issue.body
+    assert "@github please take a look." in issue.body
+    assert result.outputs["classification"] == "persistent"
+    assert result.outputs["category"] == "test"
+    assert result.outputs["action"] == "created"
+    assert result.outputs["issue-number"] == str(issue.number)
+    assert len(json.loads(result.outputs["report"])) == 1
+    assert "| persistent | test |" in result.summary
+    # The log came from the signed URL, without the token.
+    assert fake_github.blob_requests
+    assert all(r.authorization is None for r in fake_github.blob_requests)
+
+
+def test_second_failure_comments_on_the_same_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run_action(fake_github, tmp_path, failing_run(repo))
+    before = len(api_requests(fake_github))
+    second = failing_run(repo)
+    result = run_action(fake_github, tmp_path, second)
+    assert result.outputs["action"] == "commented"
+    (issue,) = repo.issues.values()
+    (comment,) = issue.comments
+    assert "occurrence 2" in comment.body
+    assert str(second.id) in comment.body
+    # The comment path: run, jobs, log URL, open issues, comments, new comment.
+    assert len(api_requests(fake_github)) - before <= 6
+
+
+def test_create_path_stays_within_eight_requests_when_labels_exist(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    repo.add_label("ci-failure")
+    repo.add_label("automated")
+    result = run_action(fake_github, tmp_path, failing_run(repo))
+    assert result.outputs["action"] == "created"
+    assert len(api_requests(fake_github)) <= 8
+
+
+def test_a_transient_failure_opens_no_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    result = run_action(fake_github, tmp_path, failing_run(repo, NETWORK_LOG))
+    assert result.code == 0
+    assert not repo.issues
+    assert fake_github.write_requests == []
+    assert (result.outputs["classification"], result.outputs["action"]) == ("transient", "skipped")
+
+
+def test_dry_run_writes_nothing(fake_github: FakeGitHub, repo: Repo, tmp_path: Path) -> None:
+    result = run_action(fake_github, tmp_path, failing_run(repo), **{"dry-run": "true"})
+    assert result.code == 0
+    assert fake_github.write_requests == []
+    assert not repo.issues
+    assert (result.outputs["classification"], result.outputs["action"]) == ("persistent", "dry-run")
+
+
+def test_several_failed_jobs_including_a_matrix(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = repo.add_run("Tests")
+    run.add_job("test (3.11, ubuntu-latest)", steps=[("Run pytest -q", "failure")], log=PYTEST_LOG)
+    run.add_job("test (3.12, ubuntu-latest)", steps=[("Run pytest -q", "failure")], log=PYTEST_LOG)
+    run.add_job("deploy", steps=[("Run npm ci", "failure")], log=NETWORK_LOG)
+    result = run_action(fake_github, tmp_path, run)
+    report = json.loads(result.outputs["report"])
+    assert sorted(entry["action"] for entry in report) == ["commented", "created", "skipped"]
+    (issue,) = repo.issues.values()  # both matrix legs are one job: one issue, one comment
+    assert len(issue.comments) == 1
+    assert result.outputs["classification"] == "persistent"
+
+
+def test_job_name_selects_by_matrix_base_name(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = repo.add_run("Tests")
+    run.add_job("test (3.12)", steps=[("Run pytest -q", "failure")], log=PYTEST_LOG)
+    run.add_job("build", steps=[("Run make", "failure")], log=PYTEST_LOG)
+    result = run_action(fake_github, tmp_path, run, **{"job-name": "test"})
+    assert [entry["job"] for entry in json.loads(result.outputs["report"])] == ["test (3.12)"]
+
+
+def test_a_pull_request_from_a_fork_is_skipped(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    event = {"pull_request": {"head": {"repo": {"full_name": "someone/octo-repo"}}}}
+    (tmp_path / "event.json").write_text(json.dumps(event))
+    result = run_action(fake_github, tmp_path, failing_run(repo), event_name="pull_request")
+    assert result.code == 0
+    assert "::notice title=Skipped::" in result.stdout
+    assert result.outputs["action"] == "skipped"
+    assert fake_github.requests == []
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        ({"run-id": "abc"}, "::error title=Invalid input::run-id: "),
+        ({"labels": "x" * 51}, "::error title=Invalid input::labels: "),
+        ({"dry-run": "maybe"}, "::error title=Invalid input::dry-run: "),
+    ],
+)
+def test_bad_inputs_end_in_one_clear_error(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, inputs: dict[str, str], expected: str
+) -> None:
+    result = run_action(fake_github, tmp_path, failing_run(repo), **inputs)
+    assert result.code == 2
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) == 1
+    assert errors[0].startswith(expected)
+    assert fake_github.requests == []
+
+
+def test_a_bad_token_and_a_missing_permission_say_what_to_do(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = failing_run(repo)
+    bad = run_action(fake_github, tmp_path, run, token="not-a-token")
+    assert bad.code == 1
+    assert "check the github-token input" in bad.stdout
+
+    fake_github.add_token("no-actions", issues="write")
+    denied = run_action(fake_github, tmp_path, run, token="no-actions")
+    assert denied.code == 1
+    assert "actions: read" in denied.stdout
+    assert not repo.issues
+
+
+def test_a_run_that_does_not_exist(fake_github: FakeGitHub, repo: Repo, tmp_path: Path) -> None:
+    run = failing_run(repo)
+    result = run_action(fake_github, tmp_path, run, **{"run-id": "999999"})
+    assert result.code == 1
+    assert "run 999999 was not found" in result.stdout
+
+
+def test_expired_logs_say_what_to_do(fake_github: FakeGitHub, repo: Repo, tmp_path: Path) -> None:
+    run = repo.add_run("Tests")
+    run.add_job("test", steps=[("Run pytest -q", "failure")], log=PYTEST_LOG, logs_expired=True)
+    result = run_action(fake_github, tmp_path, run)
+    assert result.code == 1
+    assert "rerun the job" in result.stdout
+
+
+def test_the_token_never_reaches_stdout_outputs_or_issues(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    result = run_action(fake_github, tmp_path, failing_run(repo))
+    token = fake_github.token
+    assert f"::add-mask::{token}" in result.stdout
+    assert result.stdout.count(token) == 1
+    assert token not in json.dumps(result.outputs)
+    assert token not in result.summary
+    assert all(token not in (issue.body or "") for issue in repo.issues.values())
