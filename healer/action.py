@@ -99,7 +99,32 @@ def _upsert(
     created = repo.create_issue(
         title(context, job.base_name, result), body, labels=list(settings.labels)
     )
+    if settings.copilot_token is not None:
+        _assign_copilot(settings, created.number)
     return Outcome("created", created.number, created.html_url)
+
+
+COPILOT_LOGIN = "copilot-swe-agent[bot]"
+
+
+def _assign_copilot(settings: Settings, number: int) -> None:
+    """Hand the new issue to the Copilot coding agent. Only a user token may do
+    this (GITHUB_TOKEN is refused), hence the separate copilot-token input."""
+    from github import GithubException
+
+    from healer.github_client import make_client
+
+    assert settings.copilot_token is not None
+    client = make_client(settings, token=settings.copilot_token.get_secret_value())
+    try:
+        issue = client.get_repo(settings.repository, lazy=True).get_issue(number)
+        issue.add_to_assignees(COPILOT_LOGIN)
+    except GithubException as exc:
+        log.warning(
+            "could not assign the issue to Copilot (%s): the copilot-token must be a user "
+            "token with issues: write, and the Copilot coding agent enabled for the repository",
+            exc.status,
+        )
 
 
 def _summary(reports: list[JobReport]) -> str:

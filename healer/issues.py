@@ -44,7 +44,8 @@ def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
 
     for name in labels:
         try:
-            repo.get_label(name)
+            # From a lazy repository the label is fetched when a field is read.
+            repo.get_label(name).color  # noqa: B018
         except GithubException as exc:
             if exc.status != 404:
                 raise

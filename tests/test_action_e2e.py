@@ -279,3 +279,59 @@ def test_the_token_never_reaches_stdout_outputs_or_issues(
     assert token not in json.dumps(result.outputs)
     assert token not in result.summary
     assert all(token not in (issue.body or "") for issue in repo.issues.values())
+
+
+def test_a_copilot_token_hands_the_new_issue_to_copilot(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    repo.add_assignee("copilot-swe-agent[bot]")
+    fake_github.add_token("github_pat_user", login="maintainer", issues="write")
+    result = run_action(
+        fake_github, tmp_path, failing_run(repo), **{"copilot-token": "github_pat_user"}
+    )
+    assert result.outputs["action"] == "created"
+    (issue,) = repo.issues.values()
+    assert issue.assignees == ["copilot-swe-agent[bot]"]
+    (assign,) = fake_github.requests_to("POST", "*/assignees")
+    assert assign.authorization is not None
+    assert "github_pat_user" in assign.authorization
+    assert "::add-mask::github_pat_user" in result.stdout
+
+
+def test_a_rules_file_in_the_workspace_is_used(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    rules = tmp_path / ".github" / "self-healing.yml"
+    rules.parent.mkdir()
+    rules.write_text(
+        "version: 1\nrules:\n  - id: shop-flaky-discount\n    kind: transient\n"
+        "    category: infrastructure\n    patterns: ['test_total_applies_discount']\n"
+        "    weight: 10\n    explanation: Known flaky on shared runners.\n"
+        "    samples: {match: [test_total_applies_discount], no_match: [other]}\n"
+    )
+    result = run_action(fake_github, tmp_path, failing_run(repo))
+    assert (result.outputs["classification"], result.outputs["action"]) == ("transient", "skipped")
+    assert not repo.issues
+
+
+def test_a_broken_rules_file_is_one_clear_error(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    rules = tmp_path / "my-rules.yml"
+    rules.write_text("version: 1\nrules:\n  - id: x1\n    kind: sometimes\n")
+    result = run_action(fake_github, tmp_path, failing_run(repo), **{"rules-file": "my-rules.yml"})
+    assert result.code == 2
+    (error,) = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert error.startswith("::error title=Invalid rules file::")
+    assert "my-rules.yml" in error
+    assert "'x1'" in error
+    assert fake_github.requests == []
+
+
+def test_missing_labels_are_created_with_colour_and_description(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run_action(fake_github, tmp_path, failing_run(repo))
+    created = [r.body for r in fake_github.requests_to("POST", "*/labels")]
+    assert sorted(body["name"] for body in created) == ["automated", "ci-failure"]
+    assert all(body["color"] and body["description"] for body in created)
