@@ -79,8 +79,15 @@ def _rules_path(settings: Settings) -> Path | None:
 def _upsert(
     repo: Any, settings: Settings, context: RunContext, job: FailedJob, result: Result, now: str
 ) -> Outcome:
-    from healer.issues import ensure_labels, find_tracking_issue, occurrences
-    from healer.render import Marker, comment_body, issue_body, title
+    from healer.issues import ensure_labels, find_tracking_issue
+    from healer.render import (
+        Marker,
+        comment_body,
+        issue_body,
+        recorded_occurrences,
+        title,
+        with_new_occurrence,
+    )
 
     marker = Marker(context.workflow, job.base_name, result.fingerprint)
     existing = find_tracking_issue(repo, settings.labels, marker)
@@ -91,8 +98,10 @@ def _upsert(
             existing.html_url if existing else None,
         )
     if existing is not None:
-        count = occurrences(existing) + 1
-        existing.create_comment(comment_body(context, result, count, now))
+        # The body keeps the count and the last-seen time; the comment tells the run.
+        body = with_new_occurrence(existing.body or "", now)
+        existing.edit(body=body)
+        existing.create_comment(comment_body(context, result, recorded_occurrences(body), now))
         return Outcome("commented", existing.number, existing.html_url)
     ensure_labels(repo, settings.labels)
     body = issue_body(context, result, marker, settings.mention, now)

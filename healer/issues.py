@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from healer.render import OCCURRENCE_MARKER, Marker, find_marker
+from healer.render import Marker, find_marker
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -54,8 +54,3 @@ def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
                 LABEL_COLOURS.get(name, "c5def5"),
                 LABEL_DESCRIPTIONS.get(name, "Managed by the self-healing action"),
             )
-
-
-def occurrences(issue: Issue) -> int:
-    """How many failures the issue has recorded: itself and each of our comments."""
-    return 1 + sum(1 for c in issue.get_comments() if OCCURRENCE_MARKER in (c.body or ""))

@@ -139,6 +139,19 @@ def issue_body(context: RunContext, result: Result, marker: Marker, mention: str
 
 
 OCCURRENCE_MARKER = "<!-- self-healing:occurrence -->"
+_SEEN = re.compile(r"\*\*Last seen:\*\* ([^·\n]*?) · \*\*Occurrences:\*\* (\d+)")
+
+
+def recorded_occurrences(body: str | None) -> int:
+    """The occurrence count an issue body carries (1 when it carries none)."""
+    match = _SEEN.search(body or "")
+    return int(match.group(2)) if match else 1
+
+
+def with_new_occurrence(body: str, now: str) -> str:
+    """The body with its last-seen time and occurrence count moved on by one."""
+    count = recorded_occurrences(body) + 1
+    return _SEEN.sub(f"**Last seen:** {now} · **Occurrences:** {count}", body, count=1)
 
 
 def comment_body(context: RunContext, result: Result, occurrence: int, now: str) -> str:

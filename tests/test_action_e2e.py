@@ -151,7 +151,8 @@ def test_second_failure_comments_on_the_same_issue(
     (comment,) = issue.comments
     assert "occurrence 2" in comment.body
     assert str(second.id) in comment.body
-    # The comment path: run, jobs, log URL, open issues, comments, new comment.
+    assert "**Occurrences:** 2" in (issue.body or "")
+    # The comment path: run, jobs, log URL, open issues, body update, new comment.
     assert len(api_requests(fake_github)) - before <= 6
 
 

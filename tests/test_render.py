@@ -107,3 +107,15 @@ def test_the_body_never_exceeds_githubs_limit() -> None:
     comment = comment_body(CONTEXT, _result(huge), 3, "now")
     assert len(comment) <= BODY_LIMIT
     assert "occurrence 3" in comment
+
+
+def test_occurrences_move_on_in_the_body() -> None:
+    from healer.render import recorded_occurrences, with_new_occurrence
+
+    body = issue_body(CONTEXT, _result(["x"]), Marker("Tests", "test", "f"), "", "day 1")
+    assert recorded_occurrences(body) == 1
+    body = with_new_occurrence(with_new_occurrence(body, "day 2"), "day 3")
+    assert recorded_occurrences(body) == 3
+    assert "**First seen:** day 1 · **Last seen:** day 3 · **Occurrences:** 3" in body
+    assert find_marker(body) is not None
+    assert recorded_occurrences("an issue a person wrote") == 1
