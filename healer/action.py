@@ -136,6 +136,17 @@ def _assign_copilot(settings: Settings, number: int) -> None:
         )
 
 
+def _show_excerpt(commands: Commands, job: FailedJob, result: Result) -> None:
+    """The excerpt in a collapsed group of the action's log; log text never runs
+    as a workflow command."""
+    with (
+        commands.group(f"{job.name}: {result.kind.value} ({result.category})"),
+        commands.verbatim(),
+    ):
+        for line in result.excerpt:
+            commands.out.write(line + "\n")
+
+
 def _summary(reports: list[JobReport]) -> str:
     lines = [
         "## self-healing",
@@ -222,6 +233,7 @@ def run(settings: Settings, commands: Commands) -> int:
             for job in jobs:
                 path = download_log(job, Path(folder))
                 result = classifier.classify_path(path)
+                _show_excerpt(commands, job, result)
                 context = RunContext(
                     repository=settings.repository,
                     server_url=settings.server_url,

@@ -12,6 +12,7 @@ DEFAULT_MAX_LINES = 40
 DECIDING_BEFORE = 3
 DECIDING_AFTER = 30
 OTHER_AFTER = 2
+FIRST_REPORT_AFTER = 12
 UNKNOWN_BEFORE = 30
 # A weak deciding rule names a wrapper (`make: *** Error 1`): the cause is above it.
 WEAK_RULE_WEIGHT = 1.0
@@ -57,6 +58,13 @@ def build_excerpt(
         weak = verdict.rule is not None and verdict.rule.weight <= WEAK_RULE_WEIGHT
         before = WEAK_RULE_BEFORE if weak else DECIDING_BEFORE
         take(_window(verdict.deciding[0], before, DECIDING_AFTER, anchor))
+        # Tools report the failure where it happens and sum it up at the end: show
+        # the first strong report with its following lines too.
+        top = max((e.score for e in verdict.evidence), default=0.0)
+        strong = [e.line for e in verdict.evidence if e.score >= top / 2]
+        first = next((h for h in scan.hits if strong and h.line == min(strong)), None)
+        if first is not None and first.line not in chosen:
+            take(_window(first, 0, FIRST_REPORT_AFTER, anchor))
         evidence_lines = {e.line for e in verdict.evidence}
         others = [h for h in scan.hits if h.line in evidence_lines and h.line not in chosen]
         for hit in sorted(others, key=lambda h: h.line):

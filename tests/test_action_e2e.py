@@ -336,3 +336,21 @@ def test_missing_labels_are_created_with_colour_and_description(
     created = [r.body for r in fake_github.requests_to("POST", "*/labels")]
     assert sorted(body["name"] for body in created) == ["automated", "ci-failure"]
     assert all(body["color"] and body["description"] for body in created)
+
+
+def test_log_text_never_runs_as_a_workflow_command(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    hostile = PYTEST_LOG.replace(
+        b"E       assert 1350 == 1215",
+        b"::set-output name=action::pwned\n::add-mask::everything\nE       assert 1350 == 1215",
+    )
+    result = run_action(fake_github, tmp_path, failing_run(repo, hostile))
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[start].removeprefix("::stop-commands::")
+    end = lines.index(f"::{token}::")
+    assert "::set-output name=action::pwned" in lines[start:end]
+    outside = lines[:start] + lines[end + 1 :]
+    assert not any("pwned" in line or line == "::add-mask::everything" for line in outside)
+    assert result.outputs["action"] == "created"
