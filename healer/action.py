@@ -79,7 +79,12 @@ def _rules_path(settings: Settings) -> Path | None:
 def _upsert(
     repo: Any, settings: Settings, context: RunContext, job: FailedJob, result: Result, now: str
 ) -> Outcome:
-    from healer.issues import ensure_labels, find_tracking_issue
+    from healer.issues import (
+        close_as_duplicate,
+        ensure_labels,
+        find_tracking_issue,
+        tracking_issues,
+    )
     from healer.render import (
         Marker,
         comment_body,
@@ -108,6 +113,19 @@ def _upsert(
     created = repo.create_issue(
         title(context, job.base_name, result), body, labels=list(settings.labels)
     )
+    # Other copies of the action (matrix legs, other workflows) may have created one
+    # at the same moment. Whoever sees several keeps the oldest open and closes the
+    # rest as duplicates; this copy's failure is then recorded on the oldest.
+    oldest, *newer = tracking_issues(repo, settings.labels, marker) or [created]
+    for duplicate in newer:
+        close_as_duplicate(duplicate, oldest)
+    if oldest.number != created.number:
+        if all(d.number != created.number for d in newer):
+            close_as_duplicate(created, oldest)
+        body = with_new_occurrence(oldest.body or "", now)
+        oldest.edit(body=body)
+        oldest.create_comment(comment_body(context, result, recorded_occurrences(body), now))
+        return Outcome("commented", oldest.number, oldest.html_url)
     if settings.copilot_token is not None:
         _assign_copilot(settings, created.number)
     return Outcome("created", created.number, created.html_url)

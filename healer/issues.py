@@ -25,8 +25,8 @@ class Outcome:
     url: str | None = None
 
 
-def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marker) -> Issue | None:
-    """The oldest open issue whose marker names the same workflow and job."""
+def tracking_issues(repo: Repository, labels: tuple[str, ...], marker: Marker) -> list[Issue]:
+    """Open issues whose marker names the same workflow and job, oldest first."""
     matches = []
     for issue in repo.get_issues(state="open", labels=list(labels)):
         # GitHub lists pull requests among issues. `html_url` tells them apart
@@ -36,7 +36,18 @@ def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marke
         found = find_marker(issue.body)
         if found is not None and found.tracks_same_job(marker):
             matches.append(issue)
-    return min(matches, key=lambda issue: issue.number) if matches else None
+    return sorted(matches, key=lambda issue: issue.number)
+
+
+def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marker) -> Issue | None:
+    """The oldest open issue that tracks the job, if any."""
+    matches = tracking_issues(repo, labels, marker)
+    return matches[0] if matches else None
+
+
+def close_as_duplicate(issue: Issue, original: Issue) -> None:
+    issue.create_comment(f"Duplicate of #{original.number}, which tracks this job.")
+    issue.edit(state="closed", state_reason="not_planned")
 
 
 def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
@@ -49,8 +60,13 @@ def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
         except GithubException as exc:
             if exc.status != 404:
                 raise
-            repo.create_label(
-                name,
-                LABEL_COLOURS.get(name, "c5def5"),
-                LABEL_DESCRIPTIONS.get(name, "Managed by the self-healing action"),
-            )
+            try:
+                repo.create_label(
+                    name,
+                    LABEL_COLOURS.get(name, "c5def5"),
+                    LABEL_DESCRIPTIONS.get(name, "Managed by the self-healing action"),
+                )
+            except GithubException as race:
+                # Another copy of the action created it a moment ago.
+                if race.status != 422:
+                    raise

@@ -354,3 +354,33 @@ def test_log_text_never_runs_as_a_workflow_command(
     outside = lines[:start] + lines[end + 1 :]
     assert not any("pwned" in line or line == "::add-mask::everything" for line in outside)
     assert result.outputs["action"] == "created"
+
+
+def test_copies_started_at_once_leave_one_open_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    """Matrix legs of one job failing together: each copy sees no issue and creates
+    one; all but the oldest become comments on it and are closed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    runs = [failing_run(repo) for _ in range(5)]
+    folders = [tmp_path / f"copy{i}" for i in range(5)]
+    for folder in folders:
+        folder.mkdir()
+    with ThreadPoolExecutor(5) as pool:
+        results = list(
+            pool.map(
+                lambda pair: run_action(fake_github, pair[0], pair[1]),
+                zip(folders, runs, strict=True),
+            )
+        )
+    assert all(r.code == 0 for r in results)
+    open_issues = [i for i in repo.issues.values() if i.state == "open"]
+    assert len(open_issues) == 1
+    survivor = open_issues[0]
+    assert survivor.number == min(repo.issues)
+    # Every closed issue points at the survivor.
+    for issue in repo.issues.values():
+        if issue.number != survivor.number:
+            assert issue.state == "closed"
+            assert any(f"Duplicate of #{survivor.number}" in c.body for c in issue.comments)
