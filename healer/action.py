@@ -6,6 +6,7 @@ fix and a non-zero exit code; nothing from a log reaches stdout unescaped.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -22,6 +23,7 @@ from healer.classify import Classifier, Result
 from healer.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
 from healer.fetch import FailedJob, FetchError
 from healer.issues import Outcome
+from healer.redact import redact_lines
 from healer.render import RunContext, fenced, inline
 from healer.rules import Kind, RulesError, load_rules
 from healer.settings import Settings, input_problems
@@ -154,6 +156,20 @@ def _assign_copilot(settings: Settings, number: int) -> None:
         )
 
 
+def _redacted(result: Result, settings: Settings) -> Result:
+    """The result with credentials removed from every line that will be shown."""
+    secrets = [settings.github_token.get_secret_value()]
+    if settings.copilot_token is not None:
+        secrets.append(settings.copilot_token.get_secret_value())
+    return dataclasses.replace(
+        result,
+        excerpt=redact_lines(result.excerpt, secrets),
+        evidence=[
+            dataclasses.replace(e, text=redact_lines([e.text], secrets)[0]) for e in result.evidence
+        ],
+    )
+
+
 def _show_excerpt(commands: Commands, job: FailedJob, result: Result) -> None:
     """The excerpt in a collapsed group of the action's log; log text never runs
     as a workflow command."""
@@ -250,7 +266,7 @@ def run(settings: Settings, commands: Commands) -> int:
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
                 path = download_log(job, Path(folder))
-                result = classifier.classify_path(path)
+                result = _redacted(classifier.classify_path(path), settings)
                 _show_excerpt(commands, job, result)
                 context = RunContext(
                     repository=settings.repository,

@@ -384,3 +384,22 @@ def test_copies_started_at_once_leave_one_open_issue(
         if issue.number != survivor.number:
             assert issue.state == "closed"
             assert any(f"Duplicate of #{survivor.number}" in c.body for c in issue.comments)
+
+
+def test_credentials_in_the_log_never_reach_the_issue_or_the_log(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    leaked = "ghp_" + "L" * 36
+    hostile = PYTEST_LOG.replace(
+        b"E       assert 1350 == 1215",
+        f"DEPLOY_TOKEN={leaked}\necho {fake_github.token}\nE       assert 1350 == 1215".encode(),
+    )
+    result = run_action(fake_github, tmp_path, failing_run(repo, hostile))
+    (issue,) = repo.issues.values()
+    body = issue.body or ""
+    assert "[REDACTED]" in body
+    for secret in (leaked, fake_github.token):
+        assert secret not in body
+        assert secret not in result.summary
+    assert leaked not in result.stdout
+    assert result.stdout.count(fake_github.token) == 1  # its own ::add-mask:: line
