@@ -62,7 +62,8 @@ def build_excerpt(
         # the first strong report with its following lines too.
         top = max((e.score for e in verdict.evidence), default=0.0)
         strong = [e.line for e in verdict.evidence if e.score >= top / 2]
-        first = next((h for h in scan.hits if strong and h.line == min(strong)), None)
+        first_line = min(strong, default=None)
+        first = next((h for h in scan.hits if h.line == first_line), None)
         if first is not None and first.line not in chosen:
             take(_window(first, 0, FIRST_REPORT_AFTER, anchor))
         evidence_lines = {e.line for e in verdict.evidence}

@@ -57,6 +57,12 @@ T = TypeVar("T")
 _EXIT_CODE = re.compile(r"(?:exit code|exited with) (\d+)")
 
 
+def exit_code(text: str) -> int | None:
+    """The code an exit-marker line reports, or None when it names none."""
+    match = _EXIT_CODE.search(text)
+    return int(match.group(1)) if match else None
+
+
 @dataclass(frozen=True)
 class Hit:
     """A line a rule matched, with the raw lines around it for the excerpt."""
@@ -258,7 +264,7 @@ class _ScanState:
             self.errors.add(
                 self._hit(TAG_ERROR, line_no, text, block, start, end, MARKER_BEFORE, 0)
             )
-        if _EXIT_CODE.search(text) or text.startswith("Finished: "):
+        if exit_code(text) is not None or text.startswith("Finished: "):
             self.exits.add(self._hit(TAG_EXIT, line_no, text, block, start, end, MARKER_BEFORE, 0))
 
     def _keep(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from healer.rules import Kind, Rule
-from healer.scan import Hit, ScanResult
+from healer.scan import Hit, ScanResult, exit_code
 
 TAIL_REGION_LINES = 400
 NEAR_EXIT_LINES = 40
@@ -60,16 +60,8 @@ class Verdict:
     deciding: tuple[Hit, ...]
 
 
-def _exit_code(text: str) -> int | None:
-    digits = ""
-    for token in text.replace(".", " ").split():
-        if token.isdigit():
-            digits = token
-    return int(digits) if digits else None
-
-
 def failing_region(scan: ScanResult) -> Region:
-    failing_exits = [h for h in scan.exits if _exit_code(h.text) != 0]
+    failing_exits = [h for h in scan.exits if exit_code(h.text) != 0]
     anchor_hit = failing_exits[0] if failing_exits else (scan.errors[0] if scan.errors else None)
     if anchor_hit is None:
         return Region(max(1, scan.lines - TAIL_REGION_LINES), max(scan.lines, 1), None, None)
