@@ -281,3 +281,42 @@ def test_fault_injection(fake_github: FakeGitHub) -> None:
     started = time.monotonic()
     assert raw(fake_github, "GET", f"/repos/{REPO}").status_code == 200
     assert time.monotonic() - started >= 0.3
+
+
+def test_faults_that_spoil_the_answer_after_the_work_is_done(fake_github: FakeGitHub) -> None:
+    repo = fake_github.add_repo(REPO)
+    # The issue is created, then the answer is lost: first a 502, then a dropped connection.
+    fake_github.inject("POST", f"/repos/{REPO}/issues", status=502, handled=True)
+    assert raw(fake_github, "POST", f"/repos/{REPO}/issues", json={"title": "a"}).status_code == 502
+    fake_github.inject("POST", f"/repos/{REPO}/issues", drop=True, handled=True)
+    with pytest.raises(requests.ConnectionError):
+        raw(fake_github, "POST", f"/repos/{REPO}/issues", json={"title": "b"})
+    assert [issue.title for issue in repo.issues.values()] == ["a", "b"]
+    # Without `handled`, the fault answers instead of GitHub: nothing is created.
+    fake_github.inject("POST", f"/repos/{REPO}/issues", status=503)
+    assert raw(fake_github, "POST", f"/repos/{REPO}/issues", json={"title": "c"}).status_code == 503
+    assert len(repo.issues) == 2
+
+
+def test_a_reset_connection_and_a_cut_off_body(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo(REPO)
+    fake_github.inject("GET", f"/repos/{REPO}", reset=True)
+    with pytest.raises(requests.ConnectionError, match="reset"):
+        raw(fake_github, "GET", f"/repos/{REPO}")
+
+    fake_github.inject("GET", f"/repos/{REPO}", truncate=10)
+    # urllib3 counts the bytes it was promised.
+    with pytest.raises(requests.exceptions.ChunkedEncodingError, match="IncompleteRead"):
+        raw(fake_github, "GET", f"/repos/{REPO}")
+    assert fake_github.requests[-1].status == 200
+    whole = raw(fake_github, "GET", f"/repos/{REPO}")  # the fault is used up
+    assert len(whole.content) == int(whole.headers["Content-Length"])
+
+
+def test_a_slow_answer_outlasts_the_client_timeout(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo(REPO)
+    fake_github.inject("GET", f"/repos/{REPO}", delay=1.0)
+    headers = {"Authorization": f"token {fake_github.token}"}
+    with pytest.raises(requests.Timeout):
+        requests.get(fake_github.url + f"/repos/{REPO}", headers=headers, timeout=0.2)
+    assert raw(fake_github, "GET", f"/repos/{REPO}").status_code == 200

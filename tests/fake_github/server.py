@@ -13,6 +13,9 @@ import json
 import math
 import re
 import secrets
+import socket
+import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -82,16 +85,25 @@ class RecordedRequest:
 
 @dataclass
 class Fault:
-    """Answer the next ``times`` requests matching ``method`` and the ``path`` glob."""
+    """Answer the next ``times`` requests matching ``method`` and the ``path`` glob.
+
+    By default the request does not take effect: the fault answers instead of GitHub.
+    With ``handled=True`` the request is served first (an issue is created, say) and
+    the fault then spoils the answer, as when GitHub did the work but the reply was
+    lost on the way.
+    """
 
     method: str
     path: str
     times: int = 1
     status: int | None = None  # None: answer normally (after ``delay``)
     body: Any = None  # JSON-able, bytes, or None for GitHub's usual error body
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)  # added to (or replacing) the usual
+    delay: float = 0.0  # seconds before answering
     drop: bool = False  # close the connection without answering
+    reset: bool = False  # abort the connection (TCP RST: "connection reset by peer")
+    truncate: int | None = None  # send the full Content-Length but only this many body bytes
+    handled: bool = False  # serve the request first, so it takes effect, then fail
     hits: int = 0
 
     def matches(self, method: str, path: str) -> bool:
@@ -197,7 +209,7 @@ class FakeGitHub:
         return DEFAULT_TOKEN
 
     def start(self) -> FakeGitHub:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _RequestHandler)
+        server = _Server(("127.0.0.1", 0), _RequestHandler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
@@ -309,19 +321,32 @@ class FakeGitHub:
             fault = next((f for f in self.faults if f.matches(record.method, record.path)), None)
             if fault is not None:
                 fault.hits += 1
-        if fault is not None and fault.delay:
-            time.sleep(fault.delay)
-        if fault is not None and fault.drop:
-            handler.close_connection = True
+        if fault is None:
+            reply = self._answer(record, headers.get("content-type", ""))
+            record.status = reply.status  # before sending: the client may look right after
+            _send(handler, reply)
             return
-        if fault is not None and fault.status is not None:
+        served = self._answer(record, headers.get("content-type", "")) if fault.handled else None
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.drop or fault.reset:
+            handler.close_connection = True
+            if fault.reset:
+                _abort(handler)
+            return
+        if fault.status is not None:
             body = fault.body
             if body is None:
                 body = HttpError(fault.status, "injected fault").reply.body
             reply = Reply(fault.status, body, self._api_headers(None) | fault.headers)
         else:
-            reply = self._answer(record, headers.get("content-type", ""))
-        record.status = reply.status  # before sending: the client may look right after
+            reply = served or self._answer(record, headers.get("content-type", ""))
+            reply.headers = reply.headers | fault.headers
+        record.status = reply.status
+        if fault.truncate is not None:
+            _send(handler, reply, cut=fault.truncate)
+            handler.close_connection = True
+            return
         _send(handler, reply)
 
     def _answer(self, record: RecordedRequest, content_type: str) -> Reply:
@@ -608,7 +633,15 @@ def _bearer(authorization: str | None) -> str | None:
     return value.strip() if scheme.lower() in ("token", "bearer") else None
 
 
-def _send(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+def _abort(handler: BaseHTTPRequestHandler) -> None:
+    """Close the connection with a TCP reset: the client reads ECONNRESET."""
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.connection.close()
+
+
+def _send(handler: BaseHTTPRequestHandler, reply: Reply, cut: int | None = None) -> None:
+    """Send ``reply``; with ``cut``, only that many bytes of its body (Content-Length
+    still announces all of them)."""
     if isinstance(reply.body, bytes):
         payload, content_type = reply.body, "application/octet-stream"
     elif reply.body is None:
@@ -622,7 +655,15 @@ def _send(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
     if handler.command != "HEAD":
-        handler.wfile.write(payload)
+        handler.wfile.write(payload if cut is None else payload[:cut])
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (a timeout, say) before a slow answer was sent is
+        # expected here; anything else is a bug of the fake and is shown.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
