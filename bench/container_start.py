@@ -3,14 +3,15 @@
     python bench/container_start.py [--runs 10]
 
 Builds the shipped Dockerfile the way the test suite does (`tests/container.py`:
-rootful podman with runc, a locally made base image), then prints:
+a Docker engine if one answers, else rootful podman with runc on a locally
+made base image), then prints:
 
 - the image size, and how much of it the action adds to its base image;
-- the wall time from `podman run` to exit for a dry run of the action on a failed
+- the wall time from `docker run` (or `podman run`) to exit for a dry run of the action on a failed
   run served by the test suite's fake GitHub on loopback (list jobs, download the
   log, classify it, look for the tracking issue, write outputs), median and range
   of `--runs` runs;
-- the same for `--entrypoint python3 -c pass`, the floor that podman itself costs
+- the same for `--entrypoint python3 -c pass`, the floor that the container engine itself costs
   here, and `healer classify` on the bundled example inside the container.
 
 The base image here is Debian's minimal root file system with Python, not the
@@ -46,7 +47,7 @@ def _figures(samples: list[float]) -> str:
 
 
 def _time_shell(image: str, entrypoint: str, args: list[str], runs: int) -> list[float]:
-    base = ["podman", "run", "--rm", "--runtime", "runc", *container._ulimits()]
+    base = [container.engine().cli, "run", "--rm", *container.engine().run_flags()]
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -75,11 +76,11 @@ def main() -> int:
     )
 
     floor = _time_shell(image, "/opt/venv/bin/python", ["-c", "pass"], options.runs)
-    print(f"podman run, python -c pass: {_figures(floor)}")
+    print(f"run, python -c pass: {_figures(floor)}")
     classify = _time_shell(
         image, "/opt/venv/bin/healer", ["classify", "/opt/self-healing/entrypoint.py"], options.runs
     )
-    print(f"podman run, healer classify (small file): {_figures(classify)}")
+    print(f"run, healer classify (small file): {_figures(classify)}")
 
     with FakeGitHub(GitHubContract.load()) as fake, tempfile.TemporaryDirectory() as work:
         repo = fake.add_repo("octo-org/octo-repo")
@@ -103,7 +104,7 @@ def main() -> int:
             if done.code != 0:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 return 1
-    print(f"podman run, action dry run (start to exit): {_figures(samples)}")
+    print(f"run, action dry run (start to exit): {_figures(samples)}")
     return 0
 
 

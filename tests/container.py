@@ -1,7 +1,9 @@
 """Build the shipped Dockerfile and run the image the way the runner runs a Docker action.
 
-There is no Docker engine and no container registry on the machines the suite runs on,
-so this uses rootful podman with runc, and makes the Dockerfile's base image locally:
+Where a Docker engine answers (`docker info`, as on GitHub's hosted runners), it is
+used as it is, base image pulled from its registry. Where none does (the machines this
+project is developed on have no engine and no registry), this uses rootful podman with
+runc, and makes the Dockerfile's base image locally:
 
 1. a Debian root file system with Python, made once with mmdebstrap and cached as a tar
    under ``/var/tmp/self-healing-image`` (``$SELF_HEALING_IMAGE_DIR``);
@@ -13,7 +15,8 @@ A real base image already present under that name (one not made here) is left al
 The Python inside the local base is Debian's, in ``/usr/bin``; the Dockerfile calls
 ``python3`` by name so it builds on both.
 
-Run as ``python -m tests.container`` to build the image and print its name.
+``SELF_HEALING_CONTAINER_ENGINE=docker|podman`` forces the choice. Run as
+``python -m tests.container`` to build the image and print its name.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -46,7 +50,37 @@ PROXY_CAS = Path("/usr/local/share/ca-certificates")
 
 
 class ContainerUnavailableError(RuntimeError):
-    """podman or its helpers are missing, or an image cannot be made."""
+    """No container engine, or an image cannot be made."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    cli: str  # "docker" or "podman"
+    runtime: tuple[str, ...]  # flags for `build` and `run`
+    local_base: bool  # make the base image here instead of pulling it
+
+    def run_flags(self) -> list[str]:
+        return [*self.runtime, *(_ulimits() if self.cli == "podman" else [])]
+
+
+def _docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        done = subprocess.run(["docker", "info"], capture_output=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    return done.returncode == 0
+
+
+@cache
+def engine() -> Engine:
+    chosen = os.environ.get("SELF_HEALING_CONTAINER_ENGINE", "")
+    if chosen == "docker" or (not chosen and _docker_answers()):
+        return Engine("docker", (), local_base=False)
+    check_tools()
+    # Debian's default runtime, crun, fails in this sandbox; runc works.
+    return Engine("podman", ("--runtime", "runc"), local_base=True)
 
 
 def _image_dir() -> Path:
@@ -96,7 +130,7 @@ def _qualified(name: str) -> str:
 
 def _labels(image: str) -> dict[str, str] | None:
     done = subprocess.run(
-        ["podman", "image", "inspect", image], capture_output=True, text=True, check=False
+        [engine().cli, "image", "inspect", image], capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         return None
@@ -153,27 +187,12 @@ def ensure_base_image(name: str) -> None:
 
 def build_image() -> str:
     """Build the shipped Dockerfile, unmodified, from the repository root."""
-    check_tools()
-    for name in base_images():
-        ensure_base_image(name)
-    _run(
-        [
-            "podman",
-            "build",
-            "--runtime",
-            "runc",
-            "--network",
-            "host",
-            "--layers",
-            "-q",
-            "-f",
-            str(DOCKERFILE),
-            "-t",
-            IMAGE,
-            str(ROOT),
-        ],
-        timeout=1800,
-    )
+    chosen = engine()
+    if chosen.local_base:
+        for name in base_images():
+            ensure_base_image(name)
+    args = [chosen.cli, "build", *chosen.runtime, "--network", "host", "-q"]
+    _run([*args, "-f", str(DOCKERFILE), "-t", IMAGE, str(ROOT)], timeout=1800)
     return IMAGE
 
 
@@ -235,7 +254,7 @@ def run_action(
     github: Mapping[str, str],
     event: object = None,
 ) -> ContainerRun:
-    """`docker run` as the runner does it for a Docker action, with podman.
+    """`docker run` as the runner does it for a Docker action.
 
     `inputs` override action.yml's defaults (`${{ github.token }}` must be given);
     `github` holds the `GITHUB_*` variables that depend on the run.
@@ -260,7 +279,7 @@ def run_action(
     }
     for name, value in {**action_defaults(), **inputs}.items():
         env[f"INPUT_{name.upper()}"] = value
-    args = ["podman", "run", "--rm", "--runtime", "runc", *_ulimits(), "--network", "host"]
+    args = [engine().cli, "run", "--rm", *engine().run_flags(), "--network", "host"]
     args += ["--workdir", "/github/workspace"]
     for name in env:
         args += ["-e", name]  # values through the environment, never on the command line
@@ -292,19 +311,19 @@ def run_action(
 
 def image_config(image: str) -> dict[str, object]:
     """The image's `Config` section (Entrypoint, WorkingDir, User, Env …)."""
-    done = _run(["podman", "image", "inspect", image])
+    done = _run([engine().cli, "image", "inspect", image])
     config: dict[str, object] = json.loads(done.stdout)[0]["Config"]
     return config
 
 
 def image_size(image: str) -> int:
-    done = _run(["podman", "image", "inspect", "--format", "{{.Size}}", image])
+    done = _run([engine().cli, "image", "inspect", "--format", "{{.Size}}", image])
     return int(done.stdout.strip())
 
 
 def shell(image: str, script: str) -> subprocess.CompletedProcess[str]:
     """Run a shell command in the image instead of its entry point."""
-    args = ["podman", "run", "--rm", "--runtime", "runc", *_ulimits(), "--network", "none"]
+    args = [engine().cli, "run", "--rm", *engine().run_flags(), "--network", "none"]
     args += ["--entrypoint", "/bin/sh", image, "-c", script]
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
 
