@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from healer.regexcheck import may_backtrack_catastrophically
 from healer.rules import (
     PERSISTENT_CATEGORIES,
     TRANSIENT_CATEGORIES,
@@ -72,6 +73,18 @@ class RuleModel(BaseModel):
             if regex.search(""):
                 raise ValueError(f"pattern {pattern!r} matches the empty line")
         return value
+
+    @model_validator(mode="after")
+    def _no_runaway_backtracking(self) -> RuleModel:
+        flags = re.IGNORECASE if self.ignore_case else 0
+        for pattern in (*self.patterns, *self.exclude):
+            if may_backtrack_catastrophically(pattern, flags):
+                raise ValueError(
+                    f"pattern {pattern!r} repeats a group that itself repeats (like (a+)+), "
+                    "which can take hours on one long line; make each repetition start "
+                    "with a character the inner part cannot match, or drop the outer repeat"
+                )
+        return self
 
     @model_validator(mode="after")
     def _category_fits_kind(self) -> RuleModel:
