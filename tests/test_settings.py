@@ -84,6 +84,7 @@ def test_tokens_are_never_shown(env: pytest.MonkeyPatch) -> None:
         ("INPUT_RUN-ID", "-3", ("run-id", "greater than 0")),
         ("INPUT_LABELS", "ok," + "x" * 51, ("labels", "longer than 50")),
         ("INPUT_LABELS", " , ", ("labels", "at least one label")),
+        ("INPUT_LABELS", "ci-failure,bell\x07label", ("labels", "control character")),
         ("INPUT_DRY-RUN", "maybe", ("dry-run", "valid boolean")),
         ("INPUT_MAX-EXCERPT-LINES", "0", ("max-excerpt-lines", "greater than or equal to 1")),
         ("GITHUB_REPOSITORY", "not a repo", ("GITHUB_REPOSITORY", "not owner/name")),
