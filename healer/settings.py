@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     rules_file: str = _input("rules-file", ".github/self-healing.yml")
     dry_run: bool = _input("dry-run", False)
     max_excerpt_lines: int = _input("max-excerpt-lines", 40, ge=1, le=500)
+    # Seconds the action may spend, in all, waiting to retry GitHub's API; a rate
+    # limit that resets later ends the action with an error instead of a long sleep.
+    max_retry_wait: int = _input("max-retry-wait", 180, ge=0, le=3600)
 
     # The runner's variables.
     api_url: str = _runner("GITHUB_API_URL", "https://api.github.com")
@@ -136,6 +139,7 @@ _INPUT_NAMES = {
     "rules_file": "rules-file",
     "dry_run": "dry-run",
     "max_excerpt_lines": "max-excerpt-lines",
+    "max_retry_wait": "max-retry-wait",
 }
 
 

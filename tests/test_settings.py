@@ -28,6 +28,7 @@ UNSET = {
         "RULES-FILE",
         "DRY-RUN",
         "MAX-EXCERPT-LINES",
+        "MAX-RETRY-WAIT",
     ]
 }
 
@@ -45,6 +46,7 @@ def test_empty_inputs_take_the_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.mention == "@github"
     assert settings.dry_run is False
     assert settings.max_excerpt_lines == 40
+    assert settings.max_retry_wait == 180
     assert settings.rules_file == ".github/self-healing.yml"
     assert settings.target_run_id == 1001
     assert settings.target_workflow == "Tests"
@@ -87,6 +89,8 @@ def test_tokens_are_never_shown(env: pytest.MonkeyPatch) -> None:
         ("INPUT_LABELS", "ci-failure,bell\x07label", ("labels", "control character")),
         ("INPUT_DRY-RUN", "maybe", ("dry-run", "valid boolean")),
         ("INPUT_MAX-EXCERPT-LINES", "0", ("max-excerpt-lines", "greater than or equal to 1")),
+        ("INPUT_MAX-RETRY-WAIT", "-1", ("max-retry-wait", "greater than or equal to 0")),
+        ("INPUT_MAX-RETRY-WAIT", "7200", ("max-retry-wait", "less than or equal to 3600")),
         ("GITHUB_REPOSITORY", "not a repo", ("GITHUB_REPOSITORY", "not owner/name")),
     ],
 )
