@@ -24,7 +24,8 @@ from healer.commands import ActionsLogFormatter, Commands, append_summary, write
 from healer.fetch import FailedJob, FetchError
 from healer.issues import Outcome
 from healer.redact import redact_lines
-from healer.render import RunContext, fenced, inline
+from healer.render import Marker, RunContext, fenced, inline
+from healer.retries import RetryBudget
 from healer.rules import Kind, RulesError, load_rules
 from healer.settings import Settings, input_problems
 
@@ -79,22 +80,17 @@ def _rules_path(settings: Settings) -> Path | None:
 
 
 def _upsert(
-    repo: Any, settings: Settings, context: RunContext, job: FailedJob, result: Result, now: str
+    repo: Any,
+    settings: Settings,
+    context: RunContext,
+    job: FailedJob,
+    result: Result,
+    now: str,
+    budget: RetryBudget,
 ) -> Outcome:
-    from healer.issues import (
-        close_as_duplicate,
-        ensure_labels,
-        find_tracking_issue,
-        tracking_issues,
-    )
-    from healer.render import (
-        Marker,
-        comment_body,
-        issue_body,
-        recorded_occurrences,
-        title,
-        with_new_occurrence,
-    )
+    from healer.issues import ensure_labels, find_tracking_issue
+    from healer.render import issue_body, title
+    from healer.retries import write_once
 
     marker = Marker(context.workflow, job.base_name, result.fingerprint)
     existing = find_tracking_issue(repo, settings.labels, marker)
@@ -104,47 +100,99 @@ def _upsert(
             existing.number if existing else None,
             existing.html_url if existing else None,
         )
-    if existing is not None:
-        # The body keeps the count and the last-seen time; the comment tells the run.
-        body = with_new_occurrence(existing.body or "", now)
-        existing.edit(body=body)
-        existing.create_comment(comment_body(context, result, recorded_occurrences(body), now))
-        return Outcome("commented", existing.number, existing.html_url)
-    ensure_labels(repo, settings.labels)
-    body = issue_body(context, result, marker, settings.mention, now)
-    created = repo.create_issue(
-        title(context, job.base_name, result), body, labels=list(settings.labels)
-    )
-    # Other copies of the action (matrix legs, other workflows) may have created one
-    # at the same moment. Whoever sees several keeps the oldest open and closes the
-    # rest as duplicates; this copy's failure is then recorded on the oldest.
+    if existing is None:
+        ensure_labels(repo, settings.labels, budget)
+        body = issue_body(context, result, marker, settings.mention, now)
+        # A create whose answer was lost may have made the issue: look before making another.
+        created = write_once(
+            budget,
+            "creating the issue",
+            lambda: repo.create_issue(
+                title(context, job.base_name, result), body, labels=list(settings.labels)
+            ),
+            lambda: find_tracking_issue(repo, settings.labels, marker),
+        )
+        if _records(created, context):
+            return _settle_race(repo, settings, context, result, marker, created, now, budget)
+        existing = created  # another copy's, made in the meantime
+    _record_occurrence(existing, context, result, now, budget)
+    return Outcome("commented", existing.number, existing.html_url)
+
+
+def _records(issue: Any, context: RunContext) -> bool:
+    """The issue (or one of its comments) was written for this very job."""
+    return f"]({context.job_url})" in (issue.body or "")
+
+
+def _settle_race(
+    repo: Any,
+    settings: Settings,
+    context: RunContext,
+    result: Result,
+    marker: Marker,
+    created: Any,
+    now: str,
+    budget: RetryBudget,
+) -> Outcome:
+    """Other copies of the action (matrix legs, other workflows) may have created an
+    issue at the same moment. Whoever sees several keeps the oldest open and closes the
+    rest as duplicates; this copy's failure is then recorded on the oldest."""
+    from healer.issues import close_as_duplicate, tracking_issues
+
     oldest, *newer = tracking_issues(repo, settings.labels, marker) or [created]
     for duplicate in newer:
         close_as_duplicate(duplicate, oldest)
     if oldest.number != created.number:
         if all(d.number != created.number for d in newer):
             close_as_duplicate(created, oldest)
-        body = with_new_occurrence(oldest.body or "", now)
-        oldest.edit(body=body)
-        oldest.create_comment(comment_body(context, result, recorded_occurrences(body), now))
+        _record_occurrence(oldest, context, result, now, budget)
         return Outcome("commented", oldest.number, oldest.html_url)
     if settings.copilot_token is not None:
-        _assign_copilot(settings, created.number)
+        _assign_copilot(settings, created.number, budget)
     return Outcome("created", created.number, created.html_url)
+
+
+def _record_occurrence(
+    issue: Any, context: RunContext, result: Result, now: str, budget: RetryBudget
+) -> None:
+    """The body keeps the count and the last-seen time; the comment tells the run."""
+    from healer.render import (
+        OCCURRENCE_MARKER,
+        comment_body,
+        recorded_occurrences,
+        with_new_occurrence,
+    )
+    from healer.retries import write_once
+
+    body = with_new_occurrence(issue.body or "", now)
+    issue.edit(body=body)  # the same body again if retried: counted once
+    text = comment_body(context, result, recorded_occurrences(body), now)
+
+    def posted() -> Any:
+        for comment in issue.get_comments():
+            if OCCURRENCE_MARKER in (comment.body or "") and _records(comment, context):
+                return comment
+        return None
+
+    write_once(
+        budget, f"commenting on issue #{issue.number}", lambda: issue.create_comment(text), posted
+    )
 
 
 COPILOT_LOGIN = "copilot-swe-agent[bot]"
 
 
-def _assign_copilot(settings: Settings, number: int) -> None:
+def _assign_copilot(settings: Settings, number: int, budget: RetryBudget) -> None:
     """Hand the new issue to the Copilot coding agent. Only a user token may do
     this (GITHUB_TOKEN is refused), hence the separate copilot-token input."""
+    import requests
     from github import GithubException
 
     from healer.github_client import make_client
+    from healer.retries import describe
 
     assert settings.copilot_token is not None
-    client = make_client(settings, token=settings.copilot_token.get_secret_value())
+    client = make_client(settings, token=settings.copilot_token.get_secret_value(), budget=budget)
     try:
         issue = client.get_repo(settings.repository, lazy=True).get_issue(number)
         issue.add_to_assignees(COPILOT_LOGIN)
@@ -154,6 +202,8 @@ def _assign_copilot(settings: Settings, number: int) -> None:
             "token with issues: write, and the Copilot coding agent enabled for the repository",
             exc.status,
         )
+    except requests.RequestException as exc:
+        log.warning("could not assign the issue to Copilot (%s); assign it by hand", describe(exc))
 
 
 def _redacted(result: Result, settings: Settings) -> Result:
@@ -237,10 +287,11 @@ def _outputs(reports: list[JobReport]) -> dict[str, str]:
 
 
 def run(settings: Settings, commands: Commands) -> int:
+    import requests
     from github import GithubException
 
     from healer.fetch import download_log, failed_jobs, get_run
-    from healer.github_client import make_client
+    from healer.github_client import make_client, rate_limited
 
     if _from_fork(settings):
         commands.notice(
@@ -254,7 +305,8 @@ def run(settings: Settings, commands: Commands) -> int:
         commands.error(str(exc), title="Invalid rules file")
         return EXIT_USAGE
     classifier = Classifier(rules, max_excerpt_lines=settings.max_excerpt_lines)
-    client = make_client(settings)
+    budget = RetryBudget(settings.max_retry_wait)
+    client = make_client(settings, budget=budget)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     reports: list[JobReport] = []
     try:
@@ -265,7 +317,7 @@ def run(settings: Settings, commands: Commands) -> int:
             commands.notice(f"No failed job in run {settings.target_run_id}; nothing to do.")
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
-                path = download_log(job, Path(folder))
+                path = download_log(job, Path(folder), budget)
                 result = _redacted(classifier.classify_path(path), settings)
                 _show_excerpt(commands, job, result)
                 context = RunContext(
@@ -279,7 +331,7 @@ def run(settings: Settings, commands: Commands) -> int:
                     failed_step=job.failed_step,
                 )
                 if result.kind is Kind.PERSISTENT:
-                    outcome = _upsert(repo, settings, context, job, result, now)
+                    outcome = _upsert(repo, settings, context, job, result, now, budget)
                 else:
                     outcome = Outcome("dry-run" if settings.dry_run else "skipped")
                 commands.notice(
@@ -292,10 +344,19 @@ def run(settings: Settings, commands: Commands) -> int:
         commands.error(str(exc), title="Cannot read the run")
         return EXIT_FAILED
     except GithubException as exc:
-        commands.error(_explain(exc), title="GitHub API error")
+        if exc.status in (403, 429) and rate_limited(exc):
+            commands.error(_explain_rate_limit(exc, budget), title="GitHub rate limit")
+        else:
+            commands.error(_explain(exc), title="GitHub API error")
+        return EXIT_FAILED
+    except requests.RequestException as exc:
+        commands.error(_explain_network(exc, settings), title="GitHub unreachable")
         return EXIT_FAILED
     _finish(settings, reports)
     return EXIT_OK
+
+
+_AGAIN = "re-run the analysis (re-run this job) later"
 
 
 def _explain(exc: Any) -> str:
@@ -309,10 +370,58 @@ def _explain(exc: Any) -> str:
         )
     if status == 404:
         return "not found (404): check the repository, run-id and the token's access"
+    if isinstance(status, int) and status >= 500:
+        wait = _header(exc, "retry-after")
+        asked = f" and asked to wait {wait} s, longer than max-retry-wait allows" if wait else ""
+        return (
+            f"GitHub answered {status} after retries{asked}; it may be having an outage "
+            f"(https://www.githubstatus.com): {_AGAIN}"
+        )
     message = ""
     if isinstance(getattr(exc, "data", None), dict):
         message = str(exc.data.get("message", ""))
     return f"GitHub answered {status}: {message}".strip()
+
+
+def _header(exc: Any, name: str) -> str | None:
+    headers = getattr(exc, "headers", None) or {}
+    return next((str(v) for k, v in headers.items() if str(k).lower() == name), None)
+
+
+def _explain_rate_limit(exc: Any, budget: RetryBudget) -> str:
+    """Which limit, when it resets, and why the action did not wait for it."""
+    from github.GithubException import RateLimitExceededExceedsMaxWait
+
+    reset = _header(exc, "x-ratelimit-reset") or ""
+    retry_after = _header(exc, "retry-after")
+    if _header(exc, "x-ratelimit-remaining") == "0" and reset.isdigit():
+        moment = datetime.fromtimestamp(int(reset), UTC)
+        minutes = max(0, round((moment - datetime.now(UTC)).total_seconds() / 60))
+        what = (
+            f"GitHub's API rate limit for this token is used up until "
+            f"{moment:%Y-%m-%d %H:%M:%S} UTC (in about {minutes} min)"
+        )
+    elif retry_after:
+        what = f"GitHub's secondary rate limit asks to wait {retry_after} s"
+    else:
+        what = "GitHub's secondary rate limit asks to wait at least a minute"
+    if isinstance(exc, RateLimitExceededExceedsMaxWait):
+        return (
+            f"{what}; that is more than max-retry-wait allows ({budget.limit:.0f} s in all, "
+            f"{budget.left:.0f} s left): re-run the analysis (re-run this job) after that, "
+            "or raise max-retry-wait"
+        )
+    return f"{what}, still after retries: re-run the analysis (re-run this job) after that"
+
+
+def _explain_network(exc: Exception, settings: Settings) -> str:
+    from healer.github_client import request_timeout
+    from healer.retries import network_problem
+
+    problem = network_problem(exc)
+    if problem == "no answer in time":
+        problem = f"no answer within {request_timeout():.0f} s"
+    return f"could not talk to GitHub at {settings.api_url}: {problem}, after retries; {_AGAIN}"
 
 
 def _finish(settings: Settings, reports: list[JobReport], skipped: bool = False) -> None:
@@ -330,6 +439,8 @@ def main(out: TextIO | None = None) -> int:
     handler = logging.StreamHandler(commands.out)
     handler.setFormatter(ActionsLogFormatter("%(message)s"))
     log.addHandler(handler)
+    level = log.level
+    log.setLevel(logging.INFO)  # retries are told as plain lines in the step's log
     try:
         settings = Settings()
     except (ValidationError, SettingsError) as exc:
@@ -350,3 +461,4 @@ def main(out: TextIO | None = None) -> int:
         return EXIT_FAILED
     finally:
         log.removeHandler(handler)
+        log.setLevel(level)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -13,9 +14,12 @@ if TYPE_CHECKING:
     from github.WorkflowJob import WorkflowJob
     from github.WorkflowRun import WorkflowRun
 
+    from healer.retries import RetryBudget
+
 FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
 _MATRIX_SUFFIX = re.compile(r"\s+\(.*\)$")
-LOG_TIMEOUT = 60
+LOG_TIMEOUT = 60.0  # seconds without a byte from the log storage
+LOG_ATTEMPTS = 4  # tries at downloading one log
 CHUNK = 1 << 20
 
 
@@ -42,6 +46,8 @@ def base_name(job_name: str) -> str:
 def get_run(repo: Repository, run_id: int) -> WorkflowRun:
     from github import GithubException
 
+    from healer.github_client import rate_limited
+
     try:
         run = repo.get_workflow_run(run_id)
         run.run_attempt  # noqa: B018 - from a lazy repository, this is where the run is fetched
@@ -52,7 +58,7 @@ def get_run(repo: Repository, run_id: int) -> WorkflowRun:
                 f"run {run_id} was not found in {repo.full_name}; check run-id, and that the token "
                 "can read Actions (permissions: actions: read)"
             ) from None
-        if exc.status == 403:
+        if exc.status == 403 and not rate_limited(exc):
             raise FetchError(
                 "the token may not read workflow runs; add 'actions: read' to the job's permissions"
             ) from None
@@ -88,34 +94,93 @@ def _failed_step(job: WorkflowJob) -> str | None:
     return None
 
 
-def download_log(job: FailedJob, folder: Path) -> Path:
-    """Stream a job's log to a file. The logs endpoint answers 302 with a
-    short-lived URL, fetched without the token."""
-    import requests
+def _log_url(job: FailedJob) -> str:
+    """The short-lived URL of a job's log, from the API's 302."""
     from github import GithubException
 
-    job_id = job.id
+    from healer.github_client import rate_limited
+
     try:
-        url = job.handle.logs_url()
+        return str(job.handle.logs_url())
     except GithubException as exc:
         if exc.status in (404, 410):
             raise FetchError(
-                f"the log of job {job_id} is gone (expired or deleted); logs are kept 90 days "
+                f"the log of job {job.id} is gone (expired or deleted); logs are kept 90 days "
                 "by default, rerun the job to analyse it"
             ) from None
-        if exc.status == 403:
+        if exc.status == 403 and not rate_limited(exc):
             raise FetchError(
                 "the token may not read job logs; add 'actions: read' to the job's permissions"
             ) from None
         raise
-    target = Path(tempfile.mkstemp(prefix=f"job-{job_id}-", suffix=".log", dir=folder)[1])
-    with requests.get(url, stream=True, timeout=LOG_TIMEOUT) as response:
+
+
+class _UrlExpired(Exception):
+    """The storage refused the signed URL (403, 404, 410): it expired or was revoked."""
+
+
+class _Incomplete(Exception):
+    """A try that may succeed when repeated: a server error or a cut-off body."""
+
+
+def _download(url: str, target: Path, timeout: float) -> None:
+    """One try at `url` into `target`; raises on an answer or a body that is not whole."""
+    import requests
+
+    # No token: the signature in the URL is the authorisation.
+    with requests.get(url, stream=True, timeout=timeout) as response:
         if response.status_code in (403, 404, 410):
+            raise _UrlExpired(str(response.status_code))
+        if response.status_code != 200:
+            raise _Incomplete(f"the log storage answered {response.status_code}")
+        expected = response.headers.get("Content-Length", "")
+        try:
+            with target.open("wb") as out:
+                for chunk in response.iter_content(CHUNK):
+                    out.write(chunk)
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            if not expected.isdigit():
+                raise
+        received = int(response.raw.tell())  # bytes on the wire, before any decoding
+        if expected.isdigit() and received != int(expected):
+            raise _Incomplete(f"the download stopped after {received} of {expected} bytes")
+
+
+def download_log(job: FailedJob, folder: Path, budget: RetryBudget) -> Path:
+    """Stream a job's log to a file. The logs endpoint answers 302 with a
+    short-lived URL, fetched without the token. Server errors, broken connections
+    and cut-off bodies are retried, the waits taken from `budget`; a URL refused
+    by the storage is asked for anew once."""
+    import requests
+
+    from healer.github_client import request_timeout
+    from healer.retries import network_problem
+
+    handle, name = tempfile.mkstemp(prefix=f"job-{job.id}-", suffix=".log", dir=folder)
+    os.close(handle)
+    target = Path(name)
+    timeout = request_timeout(LOG_TIMEOUT)
+    url, renewed, attempt = _log_url(job), False, 1
+    while True:
+        try:
+            _download(url, target, timeout)
+            return target
+        except _UrlExpired as expired:
+            if renewed:
+                raise FetchError(
+                    f"the log URL of job {job.id} expired before the log could be downloaded "
+                    f"(the storage answered {expired}, twice); re-run the analysis"
+                ) from None
+            url, renewed = _log_url(job), True
+            continue
+        except _Incomplete as incomplete:
+            problem = str(incomplete)
+        except requests.RequestException as error:
+            problem = network_problem(error)
+        wait = 0.0 if attempt == 1 else float(2 ** (attempt - 1))
+        if attempt >= LOG_ATTEMPTS or not budget.wait(wait, f"log of job {job.id}: {problem}"):
             raise FetchError(
-                f"the log of job {job_id} could not be downloaded ({response.status_code}); rerun to try again"
+                f"the log of job {job.id} could not be downloaded: {problem} "
+                f"({attempt} tries); re-run the analysis"
             )
-        response.raise_for_status()
-        with target.open("wb") as out:
-            for chunk in response.iter_content(CHUNK):
-                out.write(chunk)
-    return target
+        attempt += 1

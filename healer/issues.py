@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from github.Issue import Issue
     from github.Repository import Repository
 
+    from healer.retries import RetryBudget
+
 LABEL_COLOURS = {"ci-failure": "d73a4a", "automated": "ededed"}
 LABEL_DESCRIPTIONS = {
     "ci-failure": "A CI job fails and the code must change",
@@ -50,16 +52,19 @@ def close_as_duplicate(issue: Issue, original: Issue) -> None:
     issue.edit(state="closed", state_reason="not_planned")
 
 
-def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
-    from github import GithubException
+def ensure_labels(
+    repo: Repository, labels: tuple[str, ...], budget: RetryBudget | None = None
+) -> None:
+    from healer.retries import RetryBudget, write_once
 
+    budget = budget if budget is not None else RetryBudget(0)
     for name in labels:
-        try:
-            # From a lazy repository the label is fetched when a field is read.
-            repo.get_label(name).color  # noqa: B018
-        except GithubException as exc:
-            if exc.status != 404:
-                raise
+        if _label_exists(repo, name):
+            continue
+
+        def create(name: str = name) -> bool:
+            from github import GithubException
+
             try:
                 repo.create_label(
                     name,
@@ -67,6 +72,25 @@ def ensure_labels(repo: Repository, labels: tuple[str, ...]) -> None:
                     LABEL_DESCRIPTIONS.get(name, "Managed by the self-healing action"),
                 )
             except GithubException as race:
-                # Another copy of the action created it a moment ago.
+                # Another copy of the action (or this one's lost try) created it.
                 if race.status != 422:
                     raise
+            return True
+
+        def created(name: str = name) -> bool | None:
+            return True if _label_exists(repo, name) else None
+
+        write_once(budget, f"creating label {name!r}", create, created)
+
+
+def _label_exists(repo: Repository, name: str) -> bool:
+    from github import GithubException
+
+    try:
+        # From a lazy repository the label is fetched when a field is read.
+        repo.get_label(name).color  # noqa: B018
+    except GithubException as exc:
+        if exc.status != 404:
+            raise
+        return False
+    return True
