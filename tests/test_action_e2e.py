@@ -37,9 +37,10 @@ def run_action(
     run: Run,
     token: str | None = None,
     event_name: str = "push",
+    extra_env: dict[str, str] | None = None,
     **inputs: str,
 ) -> Outcome:
-    """entrypoint.py with the environment a runner gives a Docker action."""
+    """entrypoint.py with the environment a runner gives a Docker action (plus `extra_env`)."""
     files = tmp_path / "file_commands"
     files.mkdir(exist_ok=True)
     output, summary = files / "set_output", files / "step_summary"
@@ -58,6 +59,7 @@ def run_action(
         "rules-file": "",
         "dry-run": "",
         "max-excerpt-lines": "",
+        "max-retry-wait": "",
     }
     env = {
         "PATH": os.environ["PATH"],
@@ -78,6 +80,7 @@ def run_action(
     }
     for name, value in {**defaults, **inputs}.items():
         env[f"INPUT_{name.upper()}"] = value
+    env.update(extra_env or {})
     done = subprocess.run(
         [sys.executable, str(ROOT / "entrypoint.py")],
         env=env,

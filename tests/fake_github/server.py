@@ -257,6 +257,11 @@ class FakeGitHub:
             self.faults.append(made)
         return made
 
+    def clear_faults(self) -> None:
+        """Forget the faults not used up: GitHub behaves again."""
+        with self.lock:
+            self.faults.clear()
+
     # ------------------------------------------------------------------ inspecting
 
     def requests_to(self, method: str = "*", path: str = "*") -> list[RecordedRequest]:
