@@ -21,6 +21,7 @@ from pydantic_settings.exceptions import SettingsError
 
 from healer.classify import Classifier, Result
 from healer.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
+from healer.event import read_event, trigger
 from healer.fetch import FailedJob, FetchError
 from healer.issues import Outcome
 from healer.redact import redact_lines
@@ -31,9 +32,6 @@ from healer.settings import Settings, input_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SEVERITY = {Kind.PERSISTENT: 2, Kind.TRANSIENT: 1, Kind.UNKNOWN: 0}
-PULL_REQUEST_EVENTS = frozenset(
-    {"pull_request", "pull_request_review", "pull_request_review_comment"}
-)
 
 log = logging.getLogger("healer")
 
@@ -58,18 +56,6 @@ class JobReport:
             "issue_number": self.outcome.number,
             "issue_url": self.outcome.url,
         }
-
-
-def _from_fork(settings: Settings) -> bool:
-    """A pull request from a fork: the token is read-only there."""
-    if settings.event_name not in PULL_REQUEST_EVENTS or settings.event_path is None:
-        return False
-    try:
-        event = json.loads(settings.event_path.read_text(encoding="utf-8"))
-        head_repo = event["pull_request"]["head"]["repo"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    return not head_repo or head_repo.get("full_name") != settings.repository
 
 
 def _rules_path(settings: Settings) -> Path | None:
@@ -293,12 +279,13 @@ def run(settings: Settings, commands: Commands) -> int:
     from healer.fetch import download_log, failed_jobs, get_run
     from healer.github_client import make_client, rate_limited
 
-    if _from_fork(settings):
-        commands.notice(
-            "Pull request from a fork: the token is read-only, nothing to do.", title="Skipped"
-        )
+    event = trigger(settings.event_name, read_event(settings.event_path), settings.repository)
+    if event.skip_reason is not None:
+        commands.notice(event.skip_reason, title="Skipped")
         _finish(settings, [], skipped=True)
         return EXIT_OK
+    # An explicit run-id wins; a workflow_run job analyses the run that triggered it.
+    run_id = settings.run_id or event.run_id or settings.target_run_id
     try:
         rules = load_rules(_rules_path(settings))
     except RulesError as exc:
@@ -311,10 +298,18 @@ def run(settings: Settings, commands: Commands) -> int:
     reports: list[JobReport] = []
     try:
         repo = client.get_repo(settings.repository, lazy=True)
-        workflow_run = get_run(repo, settings.target_run_id)
+        workflow_run = get_run(repo, run_id)
         jobs = failed_jobs(workflow_run, settings.job_name)
         if not jobs:
-            commands.notice(f"No failed job in run {settings.target_run_id}; nothing to do.")
+            commands.notice(f"No failed job in run {run_id}; nothing to do.")
+        # The name in titles and markers: the input, else the watched run's, else this
+        # run's (GITHUB_WORKFLOW names the running workflow, not another run's).
+        workflow = (
+            settings.workflow_name
+            or event.workflow
+            or (settings.workflow if run_id == settings.current_run_id else "")
+            or str(workflow_run.name or "")
+        )
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
                 path = download_log(job, Path(folder), budget)
@@ -323,8 +318,8 @@ def run(settings: Settings, commands: Commands) -> int:
                 context = RunContext(
                     repository=settings.repository,
                     server_url=settings.server_url,
-                    workflow=settings.target_workflow or str(workflow_run.name or ""),
-                    run_id=settings.target_run_id,
+                    workflow=workflow,
+                    run_id=run_id,
                     run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
                     job_name=job.name,
                     job_url=job.html_url,

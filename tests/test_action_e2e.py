@@ -224,6 +224,59 @@ def test_a_pull_request_from_a_fork_is_skipped(
     assert fake_github.requests == []
 
 
+def _watcher(repo: Repo) -> Run:
+    """The workflow_run job's own run: it is running, nothing in it has failed."""
+    run = repo.add_run("Self-healing")
+    run.add_job("analyze", conclusion="success", steps=[("Run action", "success")], log=b"ok\n")
+    return run
+
+
+def test_workflow_run_mode_analyses_the_watched_run(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watched = failing_run(repo)
+    event = {
+        "workflow_run": {
+            "id": watched.id,
+            "name": "Tests",
+            "conclusion": "failure",
+            "head_repository": {"full_name": REPO},
+        }
+    }
+    (tmp_path / "event.json").write_text(json.dumps(event))
+    result = run_action(fake_github, tmp_path, _watcher(repo), event_name="workflow_run")
+    assert result.code == 0, result.stdout
+    assert result.outputs["action"] == "created"
+    [issue] = repo.issues.values()
+    marker = find_marker(issue.body or "")
+    assert marker is not None
+    assert marker.workflow == "Tests"  # the watched workflow, not the watcher
+    assert f"/actions/runs/{watched.id}" in (issue.body or "")
+
+
+@pytest.mark.parametrize("head_repository", [{"full_name": "someone/octo-repo"}, None])
+def test_workflow_run_mode_skips_runs_from_forks(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, head_repository: object
+) -> None:
+    watched = failing_run(repo)
+    event = {
+        "workflow_run": {"id": watched.id, "name": "Tests", "head_repository": head_repository}
+    }
+    (tmp_path / "event.json").write_text(json.dumps(event))
+    result = run_action(
+        fake_github,
+        tmp_path,
+        _watcher(repo),
+        event_name="workflow_run",
+        **{"run-id": str(watched.id)},
+    )
+    assert result.code == 0
+    assert "::notice title=Skipped::The watched run came from a fork" in result.stdout
+    assert result.outputs["action"] == "skipped"
+    assert fake_github.requests == []
+    assert not repo.issues
+
+
 @pytest.mark.parametrize(
     ("inputs", "expected"),
     [
