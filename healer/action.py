@@ -99,7 +99,7 @@ def _upsert(
             lambda: find_tracking_issue(repo, settings.labels, marker),
         )
         if _records(created, context):
-            return _settle_race(repo, settings, context, result, marker, created, now, budget)
+            return _settle_race(repo, settings, marker, created, now, budget)
         existing = created  # another copy's, made in the meantime
     _record_occurrence(existing, context, result, now, budget)
     return Outcome("commented", existing.number, existing.html_url)
@@ -113,29 +113,28 @@ def _records(issue: Any, context: RunContext) -> bool:
 def _settle_race(
     repo: Any,
     settings: Settings,
-    context: RunContext,
-    result: Result,
     marker: Marker,
     created: Any,
     now: str,
     budget: RetryBudget,
 ) -> Outcome:
     """Other copies of the action (matrix legs, other workflows) may have created an
-    issue at the same moment. Whoever sees several keeps the oldest open and closes the
-    rest as duplicates; this copy's failure is then recorded on the oldest."""
+    issue at the same moment: the oldest open one stays, the others are folded into it
+    (see `healer.duplicates`)."""
+    from healer.duplicates import fold_into, recount
     from healer.issues import close_as_duplicate, tracking_issues
 
     oldest, *newer = tracking_issues(repo, settings.labels, marker) or [created]
-    for duplicate in newer:
-        close_as_duplicate(duplicate, oldest)
-    if oldest.number != created.number:
-        if all(d.number != created.number for d in newer):
-            close_as_duplicate(created, oldest)
-        _record_occurrence(oldest, context, result, now, budget)
-        return Outcome("commented", oldest.number, oldest.html_url)
-    if settings.copilot_token is not None:
-        _assign_copilot(settings, created.number, budget)
-    return Outcome("created", created.number, created.html_url)
+    if oldest.number == created.number:
+        for duplicate in newer:  # in case their copies died; each moves its own report
+            close_as_duplicate(duplicate, oldest)
+        if settings.copilot_token is not None:
+            _assign_copilot(settings, created.number, budget)
+        return Outcome("created", created.number, created.html_url)
+    # Ours is a duplicate (or was already closed as one): move its report, then count.
+    fold_into(created, oldest, budget)
+    recount(oldest, now)
+    return Outcome("commented", oldest.number, oldest.html_url)
 
 
 def _record_occurrence(

@@ -150,8 +150,40 @@ def recorded_occurrences(body: str | None) -> int:
 
 def with_new_occurrence(body: str, now: str) -> str:
     """The body with its last-seen time and occurrence count moved on by one."""
-    count = recorded_occurrences(body) + 1
+    return with_occurrences(body, recorded_occurrences(body) + 1, now)
+
+
+def with_occurrences(body: str, count: int, now: str) -> str:
+    """The body with its last-seen time and occurrence count set."""
     return _SEEN.sub(f"**Last seen:** {now} · **Occurrences:** {count}", body, count=1)
+
+
+_JOB_LINK = re.compile(r"^- \*\*Job:\*\* \[.*\]\((\S+)\)$", re.MULTILINE)
+_NEXT_STEPS = "\n\n### What to do next"
+
+
+def job_url_in(body: str | None) -> str | None:
+    """The URL of the job an issue body or occurrence comment was written for."""
+    match = _JOB_LINK.search(body or "")
+    return match.group(1) if match else None
+
+
+def records_job(text: str | None, job_url: str) -> bool:
+    """Whether an issue body or comment was written for the job at `job_url`."""
+    return f"]({job_url})" in (text or "")
+
+
+def moved_body(number: int, body: str) -> str:
+    """An occurrence comment carrying a duplicate issue's report (its facts and
+    excerpt, without its marker or closing advice)."""
+    head = (
+        f"{OCCURRENCE_MARKER}\nMoved from #{number}, opened for this job at the same moment "
+        "by another copy of the action and closed as its duplicate:\n\n"
+    )
+    kept = _MARKER.sub("", body.split(_NEXT_STEPS, 1)[0]).lstrip("\n")
+    if len(head) + len(kept) > BODY_LIMIT:  # cannot happen to a body of ours; be safe
+        kept = "\n".join(line for line in kept.splitlines() if line.startswith("- **"))
+    return head + kept
 
 
 def comment_body(context: RunContext, result: Result, occurrence: int, now: str) -> str:

@@ -412,30 +412,42 @@ def test_log_text_never_runs_as_a_workflow_command(
     assert result.outputs["action"] == "created"
 
 
-def test_copies_started_at_once_leave_one_open_issue(
+COPIES = 20
+
+
+def test_copies_started_at_once_leave_one_open_issue_with_every_occurrence(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path
 ) -> None:
-    """Matrix legs of one job failing together: each copy sees no issue and creates
-    one; all but the oldest become comments on it and are closed."""
+    """Twenty copies for one failing job (matrix legs, several workflows) start at once:
+    each sees no issue and creates one. They end with one open issue, the oldest, that
+    records each copy's job exactly once and counts all of them."""
     from concurrent.futures import ThreadPoolExecutor
 
-    runs = [failing_run(repo) for _ in range(5)]
-    folders = [tmp_path / f"copy{i}" for i in range(5)]
+    runs = [failing_run(repo) for _ in range(COPIES)]
+    folders = [tmp_path / f"copy{i}" for i in range(COPIES)]
     for folder in folders:
         folder.mkdir()
-    with ThreadPoolExecutor(5) as pool:
+    with ThreadPoolExecutor(COPIES) as pool:
         results = list(
             pool.map(
                 lambda pair: run_action(fake_github, pair[0], pair[1]),
                 zip(folders, runs, strict=True),
             )
         )
-    assert all(r.code == 0 for r in results)
+    assert [r.code for r in results] == [0] * COPIES, [r.stdout for r in results if r.code]
     open_issues = [i for i in repo.issues.values() if i.state == "open"]
     assert len(open_issues) == 1
     survivor = open_issues[0]
     assert survivor.number == min(repo.issues)
-    # Every closed issue points at the survivor.
+    assert {r.outputs["issue-number"] for r in results} == {str(survivor.number)}
+    records = [survivor.body or ""] + [
+        c.body for c in survivor.comments if "self-healing:occurrence" in c.body
+    ]
+    for run in runs:
+        [job] = [j for j in run.jobs if j.conclusion == "failure"]
+        job_link = f"/actions/runs/{run.id}/job/{job.id})"
+        assert sum(job_link in text for text in records) == 1, job_link
+    assert f"**Occurrences:** {COPIES}" in (survivor.body or "")
     for issue in repo.issues.values():
         if issue.number != survivor.number:
             assert issue.state == "closed"

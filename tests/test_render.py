@@ -7,6 +7,7 @@ import re
 from healer.classify import Result
 from healer.render import (
     BODY_LIMIT,
+    OCCURRENCE_MARKER,
     Marker,
     RunContext,
     comment_body,
@@ -14,7 +15,12 @@ from healer.render import (
     find_marker,
     inline,
     issue_body,
+    job_url_in,
+    moved_body,
+    recorded_occurrences,
+    records_job,
     title,
+    with_occurrences,
 )
 from healer.rules import Kind
 
@@ -119,3 +125,16 @@ def test_occurrences_move_on_in_the_body() -> None:
     assert "**First seen:** day 1 · **Last seen:** day 3 · **Occurrences:** 3" in body
     assert find_marker(body) is not None
     assert recorded_occurrences("an issue a person wrote") == 1
+
+
+def test_a_moved_duplicate_keeps_its_report_but_not_its_marker() -> None:
+    body = issue_body(CONTEXT, _result(["E   boom"]), Marker("Tests", "test", "f"), "@team", "now")
+    moved = moved_body(7, body)
+    assert moved.startswith(OCCURRENCE_MARKER)
+    assert "Moved from #7" in moved
+    assert find_marker(moved) is None  # never mistaken for a tracking issue
+    assert job_url_in(moved) == CONTEXT.job_url == job_url_in(body)
+    assert records_job(moved, CONTEXT.job_url)
+    assert "E   boom" in moved
+    assert "@team" not in moved  # nobody is pinged twice
+    assert recorded_occurrences(with_occurrences(body, 20, "later")) == 20
