@@ -29,6 +29,7 @@ class Outcome:
     stdout: str
     outputs: dict[str, str]
     summary: str
+    stderr: str = ""
 
 
 def run_action(
@@ -95,6 +96,7 @@ def run_action(
         done.stdout,
         read_outputs(output.read_text()),
         summary.read_text() if summary.exists() else "",
+        done.stderr,
     )
 
 
@@ -311,6 +313,34 @@ def test_a_bad_token_and_a_missing_permission_say_what_to_do(
     assert not repo.issues
 
 
+def _errors(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("::error")]
+
+
+def test_a_token_that_cannot_write_issues_leaves_nothing_half_written(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    fake_github.add_token("read-only", actions="read", issues="read")
+    result = run_action(fake_github, tmp_path, failing_run(repo), token="read-only")
+    assert result.code == 1
+    [error] = _errors(result.stdout)
+    assert "issues: write" in error
+    assert not repo.issues
+    assert not repo.labels  # no label made for an issue that could not be
+    assert "Traceback" not in result.stdout
+
+
+def test_a_repository_that_does_not_exist(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    result = run_action(
+        fake_github, tmp_path, failing_run(repo), extra_env={"GITHUB_REPOSITORY": "octo-org/nope"}
+    )
+    assert result.code == 1
+    [error] = _errors(result.stdout)
+    assert "not found" in error
+
+
 def test_a_run_that_does_not_exist(fake_github: FakeGitHub, repo: Repo, tmp_path: Path) -> None:
     run = failing_run(repo)
     result = run_action(fake_github, tmp_path, run, **{"run-id": "999999"})
@@ -326,16 +356,52 @@ def test_expired_logs_say_what_to_do(fake_github: FakeGitHub, repo: Repo, tmp_pa
     assert "rerun the job" in result.stdout
 
 
-def test_the_token_never_reaches_stdout_outputs_or_issues(
-    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+@pytest.mark.parametrize("path", ["created", "commented", "cannot write", "server down"])
+def test_the_tokens_appear_nowhere_but_in_masks_and_authorization_headers(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, path: str
 ) -> None:
-    result = run_action(fake_github, tmp_path, failing_run(repo))
-    token = fake_github.token
-    assert f"::add-mask::{token}" in result.stdout
-    assert result.stdout.count(token) == 1
-    assert token not in json.dumps(result.outputs)
-    assert token not in result.summary
-    assert all(token not in (issue.body or "") for issue in repo.issues.values())
+    """Whatever the run does, neither token is in the step's log, outputs, summary,
+    issues, comments, any request body, a non-API request, or a file left behind."""
+    token, user_token = "ghs_" + "T" * 36, "github_pat_" + "U" * 40
+    fake_github.add_token(
+        token, actions="read", issues="read" if path == "cannot write" else "write"
+    )
+    fake_github.add_token(user_token, login="maintainer", issues="write")
+    repo.add_assignee("copilot-swe-agent[bot]")
+    if path == "commented":
+        (tmp_path / "first").mkdir()
+        run_action(fake_github, tmp_path / "first", failing_run(repo), token=token)
+    if path == "server down":
+        fake_github.inject("POST", "*/issues", status=502, times=99)
+    (tmp_path / "run").mkdir()
+    result = run_action(
+        fake_github,
+        tmp_path / "run",
+        failing_run(repo),
+        token=token,
+        **{"copilot-token": user_token, "max-retry-wait": "2"},
+    )
+    assert (result.code == 0) is (path in ("created", "commented")), result.stdout
+    shown = [line for line in result.stdout.splitlines() if not line.startswith("::add-mask::")]
+    places = {
+        "stdout": "\n".join(shown),
+        "stderr": result.stderr,
+        "outputs": json.dumps(result.outputs),
+        "summary": result.summary,
+    }
+    for issue in repo.issues.values():
+        places[f"issue #{issue.number}"] = issue.title + (issue.body or "")
+        places.update({f"comment on #{issue.number}": c.body for c in issue.comments})
+    for index, request in enumerate(fake_github.requests):
+        places[f"request {index} body"] = request.raw_body.decode("utf-8", "replace")
+        if not request.api:
+            places[f"request {index} headers"] = json.dumps(request.headers)
+    for file in tmp_path.rglob("*"):
+        if file.is_file() and "cache" not in file.parts:
+            places[str(file.relative_to(tmp_path))] = file.read_text("utf-8", "replace")
+    for where, text in places.items():
+        for secret in (token, user_token):
+            assert secret not in text, f"{secret[:8]}… in {where}"
 
 
 def test_a_copilot_token_hands_the_new_issue_to_copilot(
