@@ -140,17 +140,26 @@ def _settle_race(
 def _record_occurrence(
     issue: Any, context: RunContext, result: Result, now: str, budget: RetryBudget
 ) -> None:
-    """The body keeps the count and the last-seen time; the comment tells the run."""
+    """The body keeps the count and the last-seen time; the comment tells the run.
+
+    Each job counts once: re-running the analysis (after an error, say) for a job the
+    issue already counted posts only the comment that may be missing."""
     from healer.render import (
         OCCURRENCE_MARKER,
         comment_body,
+        last_counted_job,
         recorded_occurrences,
         with_new_occurrence,
     )
     from healer.retries import write_once
 
-    body = with_new_occurrence(issue.body or "", now)
-    issue.edit(body=body)  # the same body again if retried: counted once
+    body = issue.body or ""
+    if _records(issue, context):
+        return  # the issue was opened for this very job
+    counted = last_counted_job(body) == context.job_url
+    if not counted:
+        body = with_new_occurrence(body, now, context.job_url)
+        issue.edit(body=body)  # the same body again if retried: counted once
     text = comment_body(context, result, recorded_occurrences(body), now)
 
     def posted() -> Any:
@@ -159,6 +168,8 @@ def _record_occurrence(
                 return comment
         return None
 
+    if counted and posted() is not None:
+        return
     write_once(
         budget, f"commenting on issue #{issue.number}", lambda: issue.create_comment(text), posted
     )

@@ -148,9 +148,26 @@ def recorded_occurrences(body: str | None) -> int:
     return int(match.group(2)) if match else 1
 
 
-def with_new_occurrence(body: str, now: str) -> str:
-    """The body with its last-seen time and occurrence count moved on by one."""
-    return with_occurrences(body, recorded_occurrences(body) + 1, now)
+_LAST_JOB = re.compile(r"<!-- self-healing:last-job (\S+) -->")
+
+
+def last_counted_job(body: str | None) -> str | None:
+    """The job whose occurrence the body counted last (a re-run must not count it again)."""
+    match = _LAST_JOB.search(body or "")
+    return match.group(1) if match else None
+
+
+def with_new_occurrence(body: str, now: str, job_url: str | None = None) -> str:
+    """The body with its last-seen time and occurrence count moved on by one, and
+    `job_url` noted as the job counted last."""
+    body = with_occurrences(body, recorded_occurrences(body) + 1, now)
+    if job_url is None:
+        return body
+    note = f"<!-- self-healing:last-job {job_url} -->"
+    if _LAST_JOB.search(body):
+        return _LAST_JOB.sub(lambda _: note, body, count=1)
+    first, newline, rest = body.partition("\n")
+    return f"{first}\n{note}{newline}{rest}"
 
 
 def with_occurrences(body: str, count: int, now: str) -> str:

@@ -161,6 +161,33 @@ def test_second_failure_comments_on_the_same_issue(
     assert len(api_requests(fake_github)) - before <= 6
 
 
+def test_re_running_the_analysis_never_counts_a_job_twice(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    """The count moved on but the comment could not be posted: the run fails, and its
+    re-run posts the comment without counting the job again; a later re-run does
+    nothing; re-running for the job that opened the issue adds nothing either."""
+    first = failing_run(repo)
+    run_action(fake_github, tmp_path, first)
+    second = failing_run(repo)
+    fake_github.inject("POST", "*/comments", status=502, times=99)
+    failed = run_action(fake_github, tmp_path, second, **{"max-retry-wait": "1"})
+    assert failed.code == 1
+    (issue,) = repo.issues.values()
+    assert "**Occurrences:** 2" in (issue.body or "")
+    assert issue.comments == []
+    fake_github.clear_faults()
+    for _ in range(2):
+        again = run_action(fake_github, tmp_path, second)
+        assert again.code == 0
+        assert again.outputs["action"] == "commented"
+    assert "**Occurrences:** 2" in (issue.body or "")
+    assert [str(second.id) in c.body for c in issue.comments] == [True]
+    run_action(fake_github, tmp_path, first)
+    assert "**Occurrences:** 2" in (issue.body or "")
+    assert len(issue.comments) == 1
+
+
 def test_create_path_stays_within_eight_requests_when_labels_exist(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path
 ) -> None:
