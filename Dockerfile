@@ -7,6 +7,10 @@
 # Python is called as `python3` (never by path) so that the build also works on a
 # Debian-packaged Python in /usr/bin, not only on the official image's /usr/local/bin.
 
+# The base is pinned by version, not by digest: the test suite builds this very file
+# on machines without a registry, from a local image tagged with this name, which a
+# digest could never match. Dependabot (docker) proposes new versions.
+
 # ---- build: compile the C helper, install the pinned dependencies into a venv ----
 FROM python:3.13.5-slim-bookworm AS build
 
