@@ -21,11 +21,10 @@ from healer.commands import read_outputs
 from healer.render import find_marker
 from tests import container
 from tests.fake_github import FakeGitHub
-from tests.fake_github.state import Repo, Run
+from tests.fake_github.state import Run
+from tests.test_action_e2e import REPO, failing_run
 
 ROOT = Path(__file__).resolve().parent.parent
-REPO = "octo-org/octo-repo"
-PYTEST_LOG = (ROOT / "examples" / "logs" / "github-pytest-failure.log").read_bytes()
 
 
 @pytest.fixture(scope="session")
@@ -34,15 +33,6 @@ def image() -> Iterator[str]:
         yield container.build_image()
     except container.ContainerUnavailableError as problem:
         pytest.fail(f"cannot build the action's image: {problem}", pytrace=False)
-
-
-def _failing_run(repo: Repo) -> Run:
-    run = repo.add_run("Tests")
-    run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
-    run.add_job(
-        "test", steps=[("Set up job", "success"), ("Run pytest -q", "failure")], log=PYTEST_LOG
-    )
-    return run
 
 
 def _github_env(fake: FakeGitHub, run: Run) -> dict[str, str]:
@@ -72,7 +62,7 @@ def test_the_container_files_the_issue_and_writes_its_outputs(
     image: str, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
     repo = fake_github.add_repo(REPO)
-    run = _failing_run(repo)
+    run = failing_run(repo)
     dirs = container.RunnerDirs(tmp_path)
 
     done = container.run_action(
@@ -98,7 +88,7 @@ def test_rules_file_is_read_from_the_mounted_workspace(
 ) -> None:
     """The workspace is the working directory: a rules file there changes the verdict."""
     repo = fake_github.add_repo(REPO)
-    run = _failing_run(repo)
+    run = failing_run(repo)
     dirs = container.RunnerDirs(tmp_path)
     rules = dirs.workspace / ".github" / "self-healing.yml"
     rules.parent.mkdir(parents=True)
@@ -130,7 +120,7 @@ def test_a_bad_input_ends_in_one_error_line_and_a_failing_exit(
     image: str, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
     repo = fake_github.add_repo(REPO)
-    run = _failing_run(repo)
+    run = failing_run(repo)
     done = container.run_action(
         image,
         container.RunnerDirs(tmp_path),
