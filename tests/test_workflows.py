@@ -277,8 +277,9 @@ def test_reusable_workflow_permissions_concurrency_and_fork_guard() -> None:
     assert "secrets." not in yaml.safe_dump(workflow)
 
 
-def test_reusable_workflow_reads_only_the_rules_file_of_the_default_branch() -> None:
-    checkouts = [s for _, s in steps(load(REUSABLE)) if s.get("uses", "").startswith("actions/")]
+@pytest.mark.parametrize("path", [REUSABLE, WATCH], ids=lambda p: p.name)
+def test_the_only_checkout_is_the_rules_file_of_the_default_branch(path: Path) -> None:
+    checkouts = [s for _, s in steps(load(path)) if s.get("uses", "").startswith("actions/")]
     assert len(checkouts) == 1
     options = checkouts[0]["with"]
     assert options == {
@@ -420,11 +421,12 @@ def test_watch_example_never_touches_the_watched_code() -> None:
     assert workflow["permissions"] == {}
     assert list(jobs(workflow)) == ["analyze"]
     job = jobs(workflow)["analyze"]
-    assert job["permissions"] == {"actions": "read", "issues": "write"}
-    # No checkout and no script: the watched run's code is neither fetched nor run.
+    assert job["permissions"] == {"actions": "read", "issues": "write", "contents": "read"}
+    # No script, and no checkout but the default branch's rules file (checked above):
+    # the watched run's code is neither fetched nor run.
     for step in job["steps"]:
         assert "run" not in step
-        assert step["uses"].startswith(OWN_ACTION), step
+        assert step["uses"].startswith((OWN_ACTION, "actions/checkout@")), step
 
 
 def test_watch_example_skips_success_and_forks() -> None:
@@ -438,7 +440,7 @@ def test_watch_example_skips_success_and_forks() -> None:
     assert "github.event.workflow_run.name" in group
     assert "github.event.workflow_run.head_branch" in group
     assert job["concurrency"]["cancel-in-progress"] is False
-    (step,) = job["steps"]
+    step = job["steps"][-1]
     assert step["uses"] == "owner/self-healing@v1"
     assert step["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
     assert step["with"]["workflow-name"] == "${{ github.event.workflow_run.name }}"
