@@ -103,3 +103,48 @@ def test_every_local_link_in_the_readme_resolves() -> None:
     assert "SECURITY.md" in targets
     missing = sorted(target for target in targets if not (ROOT / target).exists())
     assert not missing, f"README.md links to files that do not exist: {missing}"
+
+
+def _yaml_blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)
+
+
+def _workflow_blocks() -> list[str]:
+    return [b for b in _yaml_blocks() if "jobs:" in b and re.search(r"^on:", b, re.MULTILINE)]
+
+
+def test_the_readme_shows_a_workflow_for_each_mode() -> None:
+    blocks = _workflow_blocks()
+    assert len(blocks) >= 3
+    assert any("workflow_run:" in b for b in blocks)
+    assert any("/.github/workflows/failure-analysis.yml@" in b for b in blocks)
+
+
+def test_every_workflow_in_the_readme_passes_the_linters(tmp_path: Path) -> None:
+    """Copied as they stand, the README's workflows are valid: actionlint and GitHub's
+    workflow schema accept them."""
+    from tests.test_workflows import tool
+
+    (tmp_path / ".git").mkdir()  # actionlint's project root
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    files = []
+    for index, block in enumerate(_workflow_blocks()):
+        assert isinstance(yaml.safe_load(block), dict)
+        path = folder / f"readme-{index}.yml"
+        path.write_text(block)
+        files.append(str(path.relative_to(tmp_path)))
+    linted = tool("actionlint", "-no-color", "-oneline", *files, cwd=tmp_path)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    schema = tool(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files, cwd=tmp_path
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+
+
+def test_the_rules_example_in_the_readme_is_a_valid_rules_file() -> None:
+    from healer.ruleschema import parse_rule_file
+
+    [example] = [b for b in _yaml_blocks() if b.startswith("version: 1")]
+    parsed = parse_rule_file(example, "README.md")
+    assert [rule.id for rule in parsed.rules] == ["acme-flaky-license-server"]
