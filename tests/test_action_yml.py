@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from healer.action import _outputs
+from healer.report import outputs
 from healer.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def test_every_input_and_output_is_described() -> None:
 
 
 def test_outputs_are_exactly_those_the_action_writes() -> None:
-    assert set(ACTION["outputs"]) == set(_outputs([]))
+    assert set(ACTION["outputs"]) == set(outputs([]))
 
 
 def test_it_is_a_docker_action_with_branding() -> None:

@@ -1,0 +1,156 @@
+"""Upsert: the one issue that tracks a failing job, found by its marker, commented
+on, or created; with the race between copies settled and Copilot assigned."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from healer.classify import Result
+from healer.duplicates import fold_into, recount
+from healer.fetch import FailedJob
+from healer.issues import (
+    Outcome,
+    close_as_duplicate,
+    ensure_labels,
+    find_tracking_issue,
+    tracking_issues,
+)
+from healer.render import (
+    OCCURRENCE_MARKER,
+    Marker,
+    RunContext,
+    comment_body,
+    issue_body,
+    last_counted_job,
+    recorded_occurrences,
+    title,
+    with_new_occurrence,
+)
+from healer.retries import RetryBudget, describe, write_once
+from healer.settings import Settings
+
+log = logging.getLogger("healer.upsert")
+
+
+def upsert(
+    repo: Any,
+    settings: Settings,
+    context: RunContext,
+    job: FailedJob,
+    result: Result,
+    now: str,
+    budget: RetryBudget,
+) -> Outcome:
+    """Comment on the open issue that tracks this job's failure, or create it."""
+    marker = Marker(context.workflow, job.base_name, result.fingerprint)
+    existing = find_tracking_issue(repo, settings.labels, marker)
+    if settings.dry_run:
+        return Outcome(
+            "dry-run",
+            existing.number if existing else None,
+            existing.html_url if existing else None,
+        )
+    if existing is None:
+        ensure_labels(repo, settings.labels, budget)
+        body = issue_body(context, result, marker, settings.mention, now)
+        # A create whose answer was lost may have made the issue: look before making another.
+        created = write_once(
+            budget,
+            "creating the issue",
+            lambda: repo.create_issue(
+                title(context, job.base_name, result), body, labels=list(settings.labels)
+            ),
+            lambda: find_tracking_issue(repo, settings.labels, marker),
+        )
+        if _records(created, context):
+            return _settle_race(repo, settings, marker, created, now, budget)
+        existing = created  # another copy's, made in the meantime
+    _record_occurrence(existing, context, result, now, budget)
+    return Outcome("commented", existing.number, existing.html_url)
+
+
+def _records(issue: Any, context: RunContext) -> bool:
+    """The issue (or one of its comments) was written for this very job."""
+    return f"]({context.job_url})" in (issue.body or "")
+
+
+def _settle_race(
+    repo: Any,
+    settings: Settings,
+    marker: Marker,
+    created: Any,
+    now: str,
+    budget: RetryBudget,
+) -> Outcome:
+    """Other copies of the action (matrix legs, other workflows) may have created an
+    issue at the same moment: the oldest open one stays, the others are folded into it
+    (see `healer.duplicates`)."""
+
+    oldest, *newer = tracking_issues(repo, settings.labels, marker) or [created]
+    if oldest.number == created.number:
+        for duplicate in newer:  # in case their copies died; each moves its own report
+            close_as_duplicate(duplicate, oldest)
+        if settings.copilot_token is not None:
+            _assign_copilot(settings, created.number, budget)
+        return Outcome("created", created.number, created.html_url)
+    # Ours is a duplicate (or was already closed as one): move its report, then count.
+    fold_into(created, oldest, budget)
+    recount(oldest, now)
+    return Outcome("commented", oldest.number, oldest.html_url)
+
+
+def _record_occurrence(
+    issue: Any, context: RunContext, result: Result, now: str, budget: RetryBudget
+) -> None:
+    """The body keeps the count and the last-seen time; the comment tells the run.
+
+    Each job counts once: re-running the analysis (after an error, say) for a job the
+    issue already counted posts only the comment that may be missing."""
+
+    body = issue.body or ""
+    if _records(issue, context):
+        return  # the issue was opened for this very job
+    counted = last_counted_job(body) == context.job_url
+    if not counted:
+        body = with_new_occurrence(body, now, context.job_url)
+        issue.edit(body=body)  # the same body again if retried: counted once
+    text = comment_body(context, result, recorded_occurrences(body), now)
+
+    def posted() -> Any:
+        for comment in issue.get_comments():
+            if OCCURRENCE_MARKER in (comment.body or "") and _records(comment, context):
+                return comment
+        return None
+
+    if counted and posted() is not None:
+        return
+    write_once(
+        budget, f"commenting on issue #{issue.number}", lambda: issue.create_comment(text), posted
+    )
+
+
+COPILOT_LOGIN = "copilot-swe-agent[bot]"
+
+
+def _assign_copilot(settings: Settings, number: int, budget: RetryBudget) -> None:
+    """Hand the new issue to the Copilot coding agent. Only a user token may do
+    this (GITHUB_TOKEN is refused), hence the separate copilot-token input."""
+    import requests
+    from github import GithubException
+
+    from healer.github_client import make_client
+
+    assert settings.copilot_token is not None
+    client = make_client(settings, token=settings.copilot_token.get_secret_value(), budget=budget)
+    try:
+        issue = client.get_repo(settings.repository, lazy=True).get_issue(number)
+        issue.add_to_assignees(COPILOT_LOGIN)
+    except GithubException as exc:
+        log.warning(
+            "could not assign the issue to Copilot (%s): the copilot-token must be a user "
+            "token with issues: write, and the Copilot coding agent enabled for the repository",
+            exc.status,
+        )
+    except requests.RequestException as exc:
+        log.warning("could not assign the issue to Copilot (%s); assign it by hand", describe(exc))
