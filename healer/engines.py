@@ -205,8 +205,13 @@ class HyperscanEngine:
         cached = read_cached(name)
         if cached is not None:
             try:
-                return hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
-            except Exception:  # from another build of hyperscan, or damaged: compile afresh
+                db = hyperscan.loadb(cached, hyperscan.HS_MODE_BLOCK)
+                # A database compiled on another CPU (the image's build machine) may use
+                # instructions this one lacks: hyperscan refuses it on loading; making
+                # scratch space and scanning one byte proves it usable before a log.
+                db.scan(b"\n", match_event_handler=None, scratch=hyperscan.Scratch(db))
+                return db
+            except Exception:  # another CPU, another build of hyperscan, or damaged
                 pass
         expressions = [f"(?:{prefilter_source(p.source)})[^\\n]*$".encode() for p in patterns]
         # PREFILTER lets hyperscan widen costly constructs; it still reports every

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +64,30 @@ def test_engines_agree_on_the_shipped_pack_over_the_examples() -> None:
     first, *others = results.values()
     for other in others:
         assert other == first
+
+
+def _foreign_platform(database: bytes) -> bytes:
+    """The same database, marked as built for a CPU with features this one lacks
+    (bytes 12-19 of hyperscan's header are the platform it was compiled for)."""
+    return database[:12] + b"\xff" * 8 + database[20:]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda _: b"", lambda _: b"not a database", lambda _: b"\x00" * 4096, _foreign_platform],
+    ids=["empty", "text", "zeros", "foreign CPU"],
+)
+def test_a_damaged_or_foreign_hyperscan_database_is_compiled_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes], bytes]
+) -> None:
+    """A cached database from another CPU (the image is built on one machine and run
+    on others) or a broken file costs a compile, never a failed scan."""
+    monkeypatch.setenv("HEALER_CACHE_DIR", str(tmp_path))
+    patterns = [Pattern(r"ECONNRESET", 0), Pattern(r"^FAILED \S+", 1)]
+    ENGINES["hyperscan"](patterns)  # writes the cache
+    [cached] = tmp_path.glob("hyperscan-*.db")
+    damaged = damage(cached.read_bytes())
+    cached.write_bytes(damaged)
+    engine = ENGINES["hyperscan"](patterns)
+    assert engine.candidates(b"ok\nnpm ERR! ECONNRESET\nFAILED t.py\n") == {3: {0}, 23: {1}}
+    assert cached.read_bytes() != damaged  # repaired for the next run
