@@ -148,3 +148,41 @@ def test_the_rules_example_in_the_readme_is_a_valid_rules_file() -> None:
     [example] = [b for b in _yaml_blocks() if b.startswith("version: 1")]
     parsed = parse_rule_file(example, "README.md")
     assert [rule.id for rule in parsed.rules] == ["acme-flaky-license-server"]
+
+
+def _message_templates() -> list[str]:
+    """Every string the package can print, with each formatted value as a NUL."""
+    import ast
+
+    templates = []
+    for path in sorted((ROOT / "healer").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                templates.append(
+                    "".join(
+                        str(v.value) if isinstance(v, ast.Constant) else "\x00" for v in node.values
+                    )
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                templates.append(node.value)
+    return templates
+
+
+def test_the_messages_quoted_in_troubleshooting_are_the_ones_the_action_prints() -> None:
+    section = README.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    quotes = [
+        re.sub(r"\s+", " ", quote)
+        for quote in re.findall(r'"([^"]+)"', section)
+        if "GITHUB_TOKEN" not in quote  # GitHub's own messages, not ours
+    ]
+    assert len(quotes) >= 6
+    templates = _message_templates()
+    inputs = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["inputs"]
+    for quote in quotes:
+        name, _, problem = quote.partition(": ")
+        if name in inputs:  # "<input>: <problem>", as the action reports a bad input
+            quote = problem
+        # N and owner/name stand for values in the README; the code formats them in.
+        pattern = re.escape(quote).replace("owner/name", "\x00")
+        pattern = re.sub(r"\bN\b", "\x00", pattern)
+        assert any(re.search(pattern, t) for t in templates), quote
