@@ -509,6 +509,8 @@ def test_release_pushes_the_image_and_moves_the_major_tag() -> None:
     assert "--file Dockerfile" in build["run"]
     assert '--tag "$image:${TAG%%.*}"' in build["run"]  # the major tag, releases only
     assert "--password-stdin" in build["run"]
+    # A smoke run of the image comes before the push.
+    assert build["run"].index("docker run --rm") < build["run"].index("docker push")
     (move,) = [s for s in job["steps"] if "git tag -f" in s.get("run", "")]
     assert move["env"]["TAG"] == "${{ github.ref_name }}"
     assert "push --force origin" in move["run"]
