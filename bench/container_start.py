@@ -70,7 +70,7 @@ def main() -> int:
     print(f"build (cached layers where unchanged): {time.perf_counter() - started:.1f} s")
     size = container.image_size(image)
     [base] = container.base_images()
-    base_size = container.image_size(container._qualified(base))
+    base_size = container.image_size(base)
     print(
         f"image size: {size / 1e6:.0f} MB, of which the action adds {(size - base_size) / 1e6:.0f} MB"
     )

@@ -8,7 +8,7 @@ runc, and makes the Dockerfile's base image locally:
 1. a Debian root file system with Python, made once with mmdebstrap and cached as a tar
    under ``/var/tmp/self-healing-image`` (``$SELF_HEALING_IMAGE_DIR``);
 2. a derived image that trusts the machine's outbound proxy CA and drops Debian's
-   ``EXTERNALLY-MANAGED`` marker, tagged with the exact name of the Dockerfile's
+   ``EXTERNALLY-MANAGED`` marker, tagged with the exact (short) name of the Dockerfile's
    ``FROM``, so the build finds it locally and the shipped Dockerfile builds unmodified.
 
 A real base image already present under that name (one not made here) is left alone.
@@ -122,12 +122,6 @@ def base_images() -> list[str]:
     return images
 
 
-def _qualified(name: str) -> str:
-    if "/" not in name.split(":")[0]:
-        return f"docker.io/library/{name}"
-    return name
-
-
 def _labels(image: str) -> dict[str, str] | None:
     done = subprocess.run(
         [engine().cli, "image", "inspect", image], capture_output=True, text=True, check=False
@@ -159,8 +153,7 @@ def _rootfs() -> Path:
 
 def ensure_base_image(name: str) -> None:
     """Make `name` available locally, unless a real image of that name already is."""
-    qualified = _qualified(name)
-    labels = _labels(qualified)
+    labels = _labels(name)
     tar = _rootfs()
     if labels is not None and (
         TEST_BASE_LABEL not in labels or labels[TEST_BASE_LABEL] == tar.name
@@ -182,7 +175,8 @@ def ensure_base_image(name: str) -> None:
             f"LABEL {TEST_BASE_LABEL}={tar.name}",
         ]
         (Path(context) / "Containerfile").write_text("\n".join(lines) + "\n")
-        _run(["podman", "build", "--runtime", "runc", "-q", "-t", qualified, context])
+        # Unqualified, podman files it under localhost/, where the build's FROM finds it.
+        _run(["podman", "build", "--runtime", "runc", "-q", "-t", name, context])
 
 
 def build_image() -> str:
