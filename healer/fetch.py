@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
 FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
 _MATRIX_SUFFIX = re.compile(r"\s+\(.*\)$")
 LOG_TIMEOUT = 60.0  # seconds without a byte from the log storage
+LOG_DEADLINE_TIMEOUTS = 10  # a whole download may take this many timeouts, no more
 LOG_ATTEMPTS = 4  # tries at downloading one log
 CHUNK = 1 << 20
 
@@ -123,10 +127,16 @@ class _Incomplete(Exception):
     """A try that may succeed when repeated: a server error or a cut-off body."""
 
 
+class _TooSlow(Exception):
+    """The storage kept sending, too slowly for a read timeout ever to fire."""
+
+
 def _download(url: str, target: Path, timeout: float) -> None:
-    """One try at `url` into `target`; raises on an answer or a body that is not whole."""
+    """One try at `url` into `target`; raises on an answer or a body that is not whole,
+    or one that takes longer than `LOG_DEADLINE_TIMEOUTS` timeouts in all."""
     import requests
 
+    deadline = timeout * LOG_DEADLINE_TIMEOUTS
     # No token: the signature in the URL is the authorisation.
     with requests.get(url, stream=True, timeout=timeout) as response:
         if response.status_code in (403, 404, 410):
@@ -134,13 +144,32 @@ def _download(url: str, target: Path, timeout: float) -> None:
         if response.status_code != 200:
             raise _Incomplete(f"the log storage answered {response.status_code}")
         expected = response.headers.get("Content-Length", "")
+        # A watchdog shuts the socket down at the deadline: a read blocked on it returns
+        # at once (closing alone would not wake it).
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+            with contextlib.suppress(OSError):
+                if sock is not None:
+                    sock.shutdown(socket.SHUT_RDWR)
+            response.close()
+
+        watchdog = threading.Timer(deadline, stop)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             with target.open("wb") as out:
                 for chunk in response.iter_content(CHUNK):
                     out.write(chunk)
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-            if not expected.isdigit():
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, OSError):
+            if not fired.is_set() and not expected.isdigit():
                 raise
+        finally:
+            watchdog.cancel()
+        if fired.is_set():
+            raise _TooSlow(f"the download took longer than {deadline:.0f} s in all")
         received = int(response.raw.tell())  # bytes on the wire, before any decoding
         if expected.isdigit() and received != int(expected):
             raise _Incomplete(f"the download stopped after {received} of {expected} bytes")
@@ -173,6 +202,12 @@ def download_log(job: FailedJob, folder: Path, budget: RetryBudget) -> Path:
                 ) from None
             url, renewed = _log_url(job), True
             continue
+        except _TooSlow as slow:
+            # Trying again would cost as long again: stop here.
+            raise FetchError(
+                f"the log of job {job.id} could not be downloaded: {slow}, though data "
+                "kept coming; the log storage is too slow, re-run the analysis later"
+            ) from None
         except _Incomplete as incomplete:
             problem = str(incomplete)
         except requests.RequestException as error:

@@ -222,6 +222,11 @@ CASES = [
         inputs={"max-retry-wait": "0"},
     ),
     Case(
+        "log download drips, never done",
+        [fault("GET", "log", drip=0.5, times=50)],
+        error="the download took longer than 10 s in all, though data kept coming",
+    ),
+    Case(
         "log storage down",
         [fault("GET", "log", status=503, body=b"Server Busy", times=50)],
         error="the log storage answered 503",

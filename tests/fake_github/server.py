@@ -103,6 +103,7 @@ class Fault:
     drop: bool = False  # close the connection without answering
     reset: bool = False  # abort the connection (TCP RST: "connection reset by peer")
     truncate: int | None = None  # send the full Content-Length but only this many body bytes
+    drip: float | None = None  # send the body one byte per this many seconds
     handled: bool = False  # serve the request first, so it takes effect, then fail
     hits: int = 0
 
@@ -352,7 +353,7 @@ class FakeGitHub:
             _send(handler, reply, cut=fault.truncate)
             handler.close_connection = True
             return
-        _send(handler, reply)
+        _send(handler, reply, drip=fault.drip)
 
     def _answer(self, record: RecordedRequest, content_type: str) -> Reply:
         if not record.api:
@@ -644,9 +645,15 @@ def _abort(handler: BaseHTTPRequestHandler) -> None:
     handler.connection.close()
 
 
-def _send(handler: BaseHTTPRequestHandler, reply: Reply, cut: int | None = None) -> None:
+def _send(
+    handler: BaseHTTPRequestHandler,
+    reply: Reply,
+    cut: int | None = None,
+    drip: float | None = None,
+) -> None:
     """Send ``reply``; with ``cut``, only that many bytes of its body (Content-Length
-    still announces all of them)."""
+    still announces all of them); with ``drip``, the body a byte at a time, that many
+    seconds apart (never slow enough for a read timeout, always too slow to finish)."""
     if isinstance(reply.body, bytes):
         payload, content_type = reply.body, "application/octet-stream"
     elif reply.body is None:
@@ -659,8 +666,16 @@ def _send(handler: BaseHTTPRequestHandler, reply: Reply, cut: int | None = None)
         handler.send_header(name, value)
     handler.send_header("Content-Length", str(len(payload)))
     handler.end_headers()
-    if handler.command != "HEAD":
+    if handler.command == "HEAD":
+        return
+    if drip is None:
         handler.wfile.write(payload if cut is None else payload[:cut])
+        return
+    handler.close_connection = True
+    for byte in payload:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(drip)
 
 
 class _Server(ThreadingHTTPServer):
