@@ -148,24 +148,27 @@ def recorded_occurrences(body: str | None) -> int:
     return int(match.group(2)) if match else 1
 
 
-_LAST_JOB = re.compile(r"<!-- self-healing:last-job (\S+) -->")
+_COUNTED = re.compile(r"<!-- self-healing:counted ([^>]*?) ?-->")
+COUNTED_KEPT = 25  # the jobs most recently counted, remembered in the body
 
 
-def last_counted_job(body: str | None) -> str | None:
-    """The job whose occurrence the body counted last (a re-run must not count it again)."""
-    match = _LAST_JOB.search(body or "")
-    return match.group(1) if match else None
+def counted_jobs(body: str | None) -> tuple[str, ...]:
+    """The jobs whose occurrences the body counted last (a re-run must not count one
+    again), oldest first; at most `COUNTED_KEPT` of them."""
+    match = _COUNTED.search(body or "")
+    return tuple(match.group(1).split()) if match else ()
 
 
 def with_new_occurrence(body: str, now: str, job_url: str | None = None) -> str:
     """The body with its last-seen time and occurrence count moved on by one, and
-    `job_url` noted as the job counted last."""
+    `job_url` remembered among the jobs counted."""
     body = with_occurrences(body, recorded_occurrences(body) + 1, now)
     if job_url is None:
         return body
-    note = f"<!-- self-healing:last-job {job_url} -->"
-    if _LAST_JOB.search(body):
-        return _LAST_JOB.sub(lambda _: note, body, count=1)
+    kept = [*counted_jobs(body), job_url][-COUNTED_KEPT:]
+    note = f"<!-- self-healing:counted {' '.join(kept)} -->"
+    if _COUNTED.search(body):
+        return _COUNTED.sub(lambda _: note, body, count=1)
     first, newline, rest = body.partition("\n")
     return f"{first}\n{note}{newline}{rest}"
 

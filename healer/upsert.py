@@ -21,8 +21,8 @@ from healer.render import (
     Marker,
     RunContext,
     comment_body,
+    counted_jobs,
     issue_body,
-    last_counted_job,
     recorded_occurrences,
     title,
     with_new_occurrence,
@@ -106,12 +106,12 @@ def _record_occurrence(
     """The body keeps the count and the last-seen time; the comment tells the run.
 
     Each job counts once: re-running the analysis (after an error, say) for a job the
-    issue already counted posts only the comment that may be missing."""
+    issue counted recently posts only the comment that may be missing."""
 
     body = issue.body or ""
     if _records(issue, context):
         return  # the issue was opened for this very job
-    counted = last_counted_job(body) == context.job_url
+    counted = context.job_url in counted_jobs(body)
     if not counted:
         body = with_new_occurrence(body, now, context.job_url)
         issue.edit(body=body)  # the same body again if retried: counted once

@@ -165,8 +165,8 @@ def test_re_running_the_analysis_never_counts_a_job_twice(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path
 ) -> None:
     """The count moved on but the comment could not be posted: the run fails, and its
-    re-run posts the comment without counting the job again; a later re-run does
-    nothing; re-running for the job that opened the issue adds nothing either."""
+    re-run posts the comment without counting the job again; later re-runs, for it or
+    for the job that opened the issue, add nothing, even after a newer job counted."""
     first = failing_run(repo)
     run_action(fake_github, tmp_path, first)
     second = failing_run(repo)
@@ -186,6 +186,11 @@ def test_re_running_the_analysis_never_counts_a_job_twice(
     run_action(fake_github, tmp_path, first)
     assert "**Occurrences:** 2" in (issue.body or "")
     assert len(issue.comments) == 1
+    # A newer job is counted; re-running the analysis for the older one still is not.
+    run_action(fake_github, tmp_path, failing_run(repo))
+    run_action(fake_github, tmp_path, second)
+    assert "**Occurrences:** 3" in (issue.body or "")
+    assert len(issue.comments) == 2
 
 
 def test_create_path_stays_within_eight_requests_when_labels_exist(

@@ -7,10 +7,12 @@ import re
 from healer.classify import Result
 from healer.render import (
     BODY_LIMIT,
+    COUNTED_KEPT,
     OCCURRENCE_MARKER,
     Marker,
     RunContext,
     comment_body,
+    counted_jobs,
     fenced,
     find_marker,
     inline,
@@ -20,6 +22,7 @@ from healer.render import (
     recorded_occurrences,
     records_job,
     title,
+    with_new_occurrence,
     with_occurrences,
 )
 from healer.rules import Kind
@@ -138,3 +141,17 @@ def test_a_moved_duplicate_keeps_its_report_but_not_its_marker() -> None:
     assert "E   boom" in moved
     assert "@team" not in moved  # nobody is pinged twice
     assert recorded_occurrences(with_occurrences(body, 20, "later")) == 20
+
+
+def test_the_body_remembers_the_jobs_it_counted_most_recently() -> None:
+    body = issue_body(CONTEXT, _result(["E   boom"]), Marker("Tests", "test", "f"), "", "now")
+    for number in range(COUNTED_KEPT + 3):
+        body = with_new_occurrence(
+            body, "later", f"https://github.com/o/r/actions/runs/1/job/{number}"
+        )
+    remembered = counted_jobs(body)
+    assert len(remembered) == COUNTED_KEPT
+    assert remembered[-1].endswith(f"/job/{COUNTED_KEPT + 2}")
+    assert remembered[0].endswith("/job/3")  # the oldest ones make room
+    assert recorded_occurrences(body) == COUNTED_KEPT + 4
+    assert find_marker(body) is not None
