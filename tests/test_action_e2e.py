@@ -32,6 +32,19 @@ class Outcome:
     stderr: str = ""
 
 
+def run_variables(fake: FakeGitHub, run: Run, event_name: str = "push") -> dict[str, str]:
+    """The runner's `GITHUB_*` variables that name the API, the repository and the run."""
+    return {
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_RUN_ID": str(run.id),
+        "GITHUB_RUN_ATTEMPT": str(run.run_attempt),
+        "GITHUB_WORKFLOW": run.name,
+        "GITHUB_EVENT_NAME": event_name,
+    }
+
+
 def run_action(
     fake: FakeGitHub,
     tmp_path: Path,
@@ -67,13 +80,7 @@ def run_action(
         "HOME": str(tmp_path),
         "HEALER_CACHE_DIR": os.environ.get("HEALER_CACHE_DIR", str(tmp_path / "cache")),
         "PYTHONPATH": str(ROOT),
-        "GITHUB_API_URL": fake.url,
-        "GITHUB_SERVER_URL": "https://github.com",
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_RUN_ID": str(run.id),
-        "GITHUB_RUN_ATTEMPT": str(run.run_attempt),
-        "GITHUB_WORKFLOW": run.name,
-        "GITHUB_EVENT_NAME": event_name,
+        **run_variables(fake, run, event_name),
         "GITHUB_EVENT_PATH": str(event),
         "GITHUB_OUTPUT": str(output),
         "GITHUB_STEP_SUMMARY": str(summary),

@@ -22,7 +22,7 @@ from healer.render import find_marker
 from tests import container
 from tests.fake_github import FakeGitHub
 from tests.fake_github.state import Run
-from tests.test_action_e2e import REPO, failing_run
+from tests.test_action_e2e import REPO, failing_run, run_variables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,16 +36,7 @@ def image() -> Iterator[str]:
 
 
 def _github_env(fake: FakeGitHub, run: Run) -> dict[str, str]:
-    return {
-        "GITHUB_API_URL": fake.url,
-        "GITHUB_SERVER_URL": "https://github.com",
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_RUN_ID": str(run.id),
-        "GITHUB_RUN_ATTEMPT": str(run.run_attempt),
-        "GITHUB_WORKFLOW": run.name,
-        "GITHUB_EVENT_NAME": "push",
-        "GITHUB_JOB": "analyze-failure",
-    }
+    return {**run_variables(fake, run), "GITHUB_JOB": "analyze-failure"}
 
 
 def _assert_clean(done: container.ContainerRun, token: str) -> None:
