@@ -15,8 +15,9 @@ because each one sets it from everything posted so far.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from healer.issues import close_as_duplicate, occurrence_comment
 from healer.render import (
     OCCURRENCE_MARKER,
     job_url_in,
@@ -25,9 +26,7 @@ from healer.render import (
     records_job,
     with_occurrences,
 )
-
-if TYPE_CHECKING:
-    from healer.retries import RetryBudget
+from healer.retries import RetryBudget, write_once
 
 # Checks of the count after setting it: a copy that read the body just before another
 # copy's update may write a smaller count after it; looking again repairs that.
@@ -36,9 +35,6 @@ COUNT_CHECKS = 3
 
 def fold_into(duplicate: Any, oldest: Any, budget: RetryBudget) -> None:
     """Keep `duplicate`'s occurrence on `oldest` (once), then close `duplicate`."""
-    from healer.issues import close_as_duplicate
-    from healer.retries import write_once
-
     duplicate.update()  # another copy may have closed it since this copy created it
     job_url = job_url_in(duplicate.body)
 
@@ -47,10 +43,7 @@ def fold_into(duplicate: Any, oldest: Any, budget: RetryBudget) -> None:
             return None
         if records_job(oldest.body, job_url):
             return oldest
-        for comment in oldest.get_comments():
-            if OCCURRENCE_MARKER in (comment.body or "") and records_job(comment.body, job_url):
-                return comment
-        return None
+        return occurrence_comment(oldest, job_url)
 
     if moved() is None:
         text = moved_body(duplicate.number, duplicate.body or "")

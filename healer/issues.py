@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from healer.render import Marker, find_marker
+from healer.render import OCCURRENCE_MARKER, Marker, find_marker, records_job
 
 if TYPE_CHECKING:
     from github.Issue import Issue
+    from github.IssueComment import IssueComment
     from github.Repository import Repository
 
     from healer.retries import RetryBudget
@@ -45,6 +46,14 @@ def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marke
     """The oldest open issue that tracks the job, if any."""
     matches = tracking_issues(repo, labels, marker)
     return matches[0] if matches else None
+
+
+def occurrence_comment(issue: Issue, job_url: str) -> IssueComment | None:
+    """The occurrence comment on `issue` written for the job at `job_url`, if any."""
+    for comment in issue.get_comments():
+        if OCCURRENCE_MARKER in (comment.body or "") and records_job(comment.body, job_url):
+            return comment
+    return None
 
 
 def close_as_duplicate(issue: Issue, original: Issue) -> None:

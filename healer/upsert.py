@@ -14,16 +14,17 @@ from healer.issues import (
     close_as_duplicate,
     ensure_labels,
     find_tracking_issue,
+    occurrence_comment,
     tracking_issues,
 )
 from healer.render import (
-    OCCURRENCE_MARKER,
     Marker,
     RunContext,
     comment_body,
     counted_jobs,
     issue_body,
     recorded_occurrences,
+    records_job,
     title,
     with_new_occurrence,
 )
@@ -63,16 +64,11 @@ def upsert(
             ),
             lambda: find_tracking_issue(repo, settings.labels, marker),
         )
-        if _records(created, context):
+        if records_job(created.body, context.job_url):
             return _settle_race(repo, settings, marker, created, now, budget)
         existing = created  # another copy's, made in the meantime
     _record_occurrence(existing, context, result, now, budget)
     return Outcome("commented", existing.number, existing.html_url)
-
-
-def _records(issue: Any, context: RunContext) -> bool:
-    """The issue (or one of its comments) was written for this very job."""
-    return f"]({context.job_url})" in (issue.body or "")
 
 
 def _settle_race(
@@ -107,9 +103,8 @@ def _record_occurrence(
 
     Each job counts once: re-running the analysis (after an error, say) for a job the
     issue counted recently posts only the comment that may be missing."""
-
     body = issue.body or ""
-    if _records(issue, context):
+    if records_job(body, context.job_url):
         return  # the issue was opened for this very job
     counted = context.job_url in counted_jobs(body)
     if not counted:
@@ -118,10 +113,7 @@ def _record_occurrence(
     text = comment_body(context, result, recorded_occurrences(body), now)
 
     def posted() -> Any:
-        for comment in issue.get_comments():
-            if OCCURRENCE_MARKER in (comment.body or "") and _records(comment, context):
-                return comment
-        return None
+        return occurrence_comment(issue, context.job_url)
 
     if counted and posted() is not None:
         return
