@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from github import GithubException
     from github.Repository import Repository
     from github.WorkflowJob import WorkflowJob
     from github.WorkflowRun import WorkflowRun
@@ -50,23 +51,19 @@ def base_name(job_name: str) -> str:
 def get_run(repo: Repository, run_id: int) -> WorkflowRun:
     from github import GithubException
 
-    from healer.github_client import rate_limited
-
     try:
         run = repo.get_workflow_run(run_id)
         run.run_attempt  # noqa: B018 - from a lazy repository, this is where the run is fetched
         return run
     except GithubException as exc:
-        if exc.status == 404:
-            raise FetchError(
-                f"run {run_id} was not found in {repo.full_name}; check run-id, and that the token "
-                "can read Actions (permissions: actions: read)"
-            ) from None
-        if exc.status == 403 and not rate_limited(exc):
-            raise FetchError(
-                "the token may not read workflow runs; add 'actions: read' to the job's permissions"
-            ) from None
-        raise
+        raise _refusal(
+            exc,
+            gone=(404,),
+            gone_message=f"run {run_id} was not found in {repo.full_name}; check run-id, and "
+            "that the token can read Actions (permissions: actions: read)",
+            forbidden_message="the token may not read workflow runs; add 'actions: read' to "
+            "the job's permissions",
+        ) from None
 
 
 def failed_jobs(run: WorkflowRun, job_name: str = "") -> list[FailedJob]:
@@ -102,21 +99,32 @@ def _log_url(job: FailedJob) -> str:
     """The short-lived URL of a job's log, from the API's 302."""
     from github import GithubException
 
-    from healer.github_client import rate_limited
-
     try:
         return str(job.handle.logs_url())
     except GithubException as exc:
-        if exc.status in (404, 410):
-            raise FetchError(
-                f"the log of job {job.id} is gone (expired or deleted); logs are kept 90 days "
-                "by default, rerun the job to analyse it"
-            ) from None
-        if exc.status == 403 and not rate_limited(exc):
-            raise FetchError(
-                "the token may not read job logs; add 'actions: read' to the job's permissions"
-            ) from None
-        raise
+        raise _refusal(
+            exc,
+            gone=(404, 410),
+            gone_message=f"the log of job {job.id} is gone (expired or deleted); logs are kept "
+            "90 days by default, rerun the job to analyse it",
+            forbidden_message="the token may not read job logs; add 'actions: read' to the "
+            "job's permissions",
+        ) from None
+
+
+def _refusal(
+    exc: GithubException, gone: tuple[int, ...], gone_message: str, forbidden_message: str
+) -> Exception:
+    """What to raise for GitHub's refusal `exc`: a FetchError that says what to fix
+    for a missing thing or a missing permission (a 403 that is no rate limit), else
+    `exc` itself."""
+    from healer.github_client import rate_limited
+
+    if exc.status in gone:
+        return FetchError(gone_message)
+    if exc.status == 403 and not rate_limited(exc):
+        return FetchError(forbidden_message)
+    return exc
 
 
 class _UrlExpired(Exception):
