@@ -123,10 +123,6 @@ class Settings(BaseSettings):
         assert run is not None  # checked by _run_known
         return run
 
-    @property
-    def target_workflow(self) -> str:
-        return self.workflow_name or self.workflow
-
 
 _INPUT_NAMES = {
     "github_token": "github-token",

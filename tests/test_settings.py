@@ -49,7 +49,8 @@ def test_empty_inputs_take_the_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.max_retry_wait == 180
     assert settings.rules_file == ".github/self-healing.yml"
     assert settings.target_run_id == 1001
-    assert settings.target_workflow == "Tests"
+    assert settings.workflow_name is None
+    assert settings.workflow == "Tests"
     assert settings.api_url == "https://api.github.com"
     assert settings.copilot_token is None
 
@@ -65,7 +66,7 @@ def test_inputs_with_hyphens_are_read(env: pytest.MonkeyPatch) -> None:
     assert settings.target_run_id == 77
     assert settings.labels == ("ci-failure", "flaky")
     assert settings.dry_run is True
-    assert settings.target_workflow == "Lint"
+    assert settings.workflow_name == "Lint"
     assert settings.job_name == "test"
     assert settings.api_url == "http://127.0.0.1:8080/api/v3"
 
