@@ -227,8 +227,17 @@ class RunnerDirs:
     def home(self) -> Path:
         return self.root / "home"
 
+    def mounts(self) -> dict[Path, str]:
+        """Each host folder and where the runner mounts it in the container."""
+        return {
+            self.workspace: "/github/workspace",
+            self.file_commands: "/github/file_commands",
+            self.workflow: "/github/workflow",
+            self.home: "/github/home",
+        }
+
     def make(self) -> None:
-        for folder in (self.workspace, self.file_commands, self.workflow, self.home):
+        for folder in self.mounts():
             folder.mkdir(parents=True, exist_ok=True)
 
 
@@ -277,13 +286,7 @@ def run_action(
     args += ["--workdir", "/github/workspace"]
     for name in env:
         args += ["-e", name]  # values through the environment, never on the command line
-    mounts = {
-        dirs.workspace: "/github/workspace",
-        dirs.file_commands: "/github/file_commands",
-        dirs.workflow: "/github/workflow",
-        dirs.home: "/github/home",
-    }
-    for host, inside in mounts.items():
+    for host, inside in dirs.mounts().items():
         args += ["-v", f"{host}:{inside}"]
     args.append(image)
     done = subprocess.run(
