@@ -13,7 +13,7 @@ resident memory after it (peak RSS only grows, so a jump shows which input cost 
 - 256 MiB of random bytes.
 
 Then the fuzz run: for `--fuzz-seconds`, logs from `examples/logs` (and the devset's,
-if `../shared/eval/devset.tar.xz` is present) are mutated at random (bytes flipped, inserted,
+`--devset`, by default `../shared/eval/devset.tar.xz` if present) are mutated at random (bytes flipped, inserted,
 deleted, lines duplicated, escape sequences and NULs spliced in) and classified;
 any exception, a verdict outside the vocabulary, or control bytes in the excerpt
 is printed with its seed and ends the run with exit code 1.
@@ -102,9 +102,11 @@ def _mutations(seed_logs: list[bytes], rng: random.Random) -> Iterator[bytes]:
         yield bytes(data)
 
 
-def _fuzz(classifier: Classifier, seconds: float, seed: int) -> int:
+DEVSET = ROOT.parent / "shared" / "eval" / "devset.tar.xz"
+
+
+def _fuzz(classifier: Classifier, seconds: float, seed: int, devset: Path) -> int:
     logs = [path.read_bytes() for path in sorted((ROOT / "examples" / "logs").glob("*.log"))]
-    devset = ROOT.parent / "shared" / "eval" / "devset.tar.xz"
     if devset.is_file():
         with tarfile.open(devset) as archive:
             for member in archive.getmembers():
@@ -138,6 +140,7 @@ def main() -> int:
     parser.add_argument("--gib", type=float, default=1.0)
     parser.add_argument("--fuzz-seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--devset", type=Path, default=DEVSET, help="more seed logs (tar.xz)")
     options = parser.parse_args()
     size = int(options.gib * (1 << 30))
     classifier = Classifier(default_rules())
@@ -150,7 +153,7 @@ def main() -> int:
     )
     random_bytes = random.Random(options.seed).randbytes(1 << 20)
     _measure(classifier, "256 MiB of random bytes", Generated(256 << 20, random_bytes))
-    return _fuzz(classifier, options.fuzz_seconds, options.seed)
+    return _fuzz(classifier, options.fuzz_seconds, options.seed, options.devset)
 
 
 if __name__ == "__main__":
