@@ -44,7 +44,7 @@ COPY healer /src/healer
 # compiles.
 RUN /opt/build-venv/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /src/dist /src \
     && /opt/build-venv/bin/pip --python /opt/venv/bin/python install --no-deps /src/dist/*.whl \
-    && /opt/venv/bin/python -c "import healer._fastprep" \
+    && /opt/venv/bin/python -c "import healer.classifier._fastprep" \
     && /opt/venv/bin/python -m compileall -q -j 0 --invalidation-mode unchecked-hash /opt/venv
 
 COPY entrypoint.py /opt/self-healing/entrypoint.py

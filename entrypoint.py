@@ -2,7 +2,7 @@
 
 import sys
 
-from healer.action import main
+from healer.runner.pipeline import main
 
 if __name__ == "__main__":
     sys.exit(main())

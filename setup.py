@@ -5,6 +5,6 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         # optional: without a compiler the package falls back to pure Python.
-        Extension("healer._fastprep", ["healer/_fastprep.c"], optional=True),
+        Extension("healer.classifier._fastprep", ["healer/classifier/_fastprep.c"], optional=True),
     ]
 )

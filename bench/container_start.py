@@ -2,7 +2,7 @@
 
     python bench/container_start.py [--runs 10]
 
-Builds the shipped Dockerfile the way the test suite does (`tests/container.py`:
+Builds the shipped Dockerfile the way the test suite does (`tests/runner/container.py`:
 a Docker engine if one answers, else rootful podman with runc on a locally
 made base image), then prints:
 
@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import container  # noqa: E402
-from tests.fake_github import FakeGitHub  # noqa: E402
-from tests.fake_github.openapi import GitHubContract  # noqa: E402
+from tests.github.fake_github import FakeGitHub  # noqa: E402
+from tests.github.fake_github.openapi import GitHubContract  # noqa: E402
+from tests.runner import container  # noqa: E402
 
 LOG = (ROOT / "examples" / "logs" / "github-pytest-failure.log").read_bytes()
 

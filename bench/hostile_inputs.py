@@ -35,8 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from healer.classify import Classifier  # noqa: E402
-from healer.rules import default_rules  # noqa: E402
+from healer.classifier.classify import Classifier  # noqa: E402
+from healer.classifier.rulepack import default_rules  # noqa: E402
 
 TAIL = b"\nFAILED tests/a.py::t - assert 1 == 2\n"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -36,9 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from healer.engines import _alternation, available_engines, prefilter_source  # noqa: E402
-from healer.rules import default_rules  # noqa: E402
-from healer.scan import MARKER_PATTERNS, Pattern  # noqa: E402
+from healer.classifier.engines import _alternation, available_engines, prefilter_source  # noqa: E402
+from healer.classifier.rulepack import default_rules  # noqa: E402
+from healer.classifier.scan import MARKER_PATTERNS, Pattern  # noqa: E402
 
 CACHE = Path("/var/tmp/healer-bench")
 GENERATOR_VERSION = "3"

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from healer import __version__
-from healer.classify import Classifier, Result
-from healer.rules import RulesError, load_rules
+from healer.classifier.classify import Classifier, Result
+from healer.classifier.rule import RulesError
+from healer.classifier.rulepack import load_rules
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         return EXIT_OK
 
-    from healer.evaluate import LabelsError, evaluate, render_report
+    from healer.classifier.evaluate import LabelsError, evaluate, render_report
 
     try:
         report = evaluate(classifier, args.labels, args.root)

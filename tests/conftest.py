@@ -5,15 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from healer.engines import available_engines
-from tests.fake_github import FakeGitHub, GitHubContract
-from tests.fake_github.fetch_spec import SpecUnavailableError
-
-
-@pytest.fixture(params=available_engines())
-def engine(request: pytest.FixtureRequest) -> str:
-    """Every pre-selection engine that loads on this machine."""
-    return str(request.param)
+from tests.github.fake_github import FakeGitHub, GitHubContract
+from tests.github.fake_github.fetch_spec import SpecUnavailableError
 
 
 @pytest.fixture(autouse=True, scope="session")

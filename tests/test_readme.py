@@ -143,7 +143,7 @@ def test_every_workflow_in_the_readme_passes_the_linters(tmp_path: Path) -> None
 
 
 def test_the_rules_example_in_the_readme_is_a_valid_rules_file() -> None:
-    from healer.ruleschema import parse_rule_file
+    from healer.classifier.ruleschema import parse_rule_file
 
     [example] = [b for b in _yaml_blocks() if b.startswith("version: 1")]
     parsed = parse_rule_file(example, "README.md")
@@ -155,7 +155,7 @@ def _message_templates() -> list[str]:
     import ast
 
     templates = []
-    for path in sorted((ROOT / "healer").glob("*.py")):
+    for path in sorted((ROOT / "healer").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr):
                 templates.append(

@@ -1,0 +1,122 @@
+"""From a log to a result: scan, decide, excerpt, fingerprint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from healer.classifier.excerpt import DEFAULT_MAX_LINES, build_excerpt
+from healer.classifier.fingerprint import fingerprint
+from healer.classifier.parallel import scan_file
+from healer.classifier.rule import Kind, Rule
+from healer.classifier.scan import Scanner, ScanResult
+from healer.classifier.verdict import Evidence, decide
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the classifier says about one log; `to_json` is the CLI's stable contract."""
+
+    path: str
+    kind: Kind
+    category: str
+    confidence: float
+    rule: str | None
+    explanation: str | None
+    excerpt: list[str]
+    excerpt_lines: list[int]
+    fingerprint: str
+    step: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+    lines: int = 0
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "path": self.path,
+            "kind": self.kind.value,
+            "category": self.category,
+            "confidence": self.confidence,
+            "rule": self.rule,
+            "explanation": self.explanation,
+            "excerpt": self.excerpt,
+            "excerpt_lines": self.excerpt_lines,
+            "fingerprint": self.fingerprint,
+            "step": self.step,
+            "evidence": [
+                {"line": e.line, "text": e.text, "rule": e.rule, "score": e.score}
+                for e in self.evidence
+            ],
+            "lines": self.lines,
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+class Classifier:
+    """Rules compiled once; `classify_*` may be called for any number of logs."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        max_excerpt_lines: int = DEFAULT_MAX_LINES,
+        engine: str | None = None,
+    ) -> None:
+        self.rules = list(rules)
+        self.max_excerpt_lines = max_excerpt_lines
+        self.scanner = Scanner(self.rules, engine)
+
+    def classify_stream(self, stream: BinaryIO, name: str) -> Result:
+        return self._result(self.scanner.scan(stream), name)
+
+    def classify_path(self, path: Path) -> Result:
+        """A log file; a large one is scanned on two cores (see `parallel`)."""
+        try:
+            scan = scan_file(self.scanner, path)
+        except OSError as exc:
+            return unreadable(str(path), exc.strerror or str(exc))
+        return self._result(scan, str(path))
+
+    def _result(self, scan: ScanResult, name: str) -> Result:
+        verdict = decide(scan, self.rules)
+        excerpt = build_excerpt(verdict, scan, self.max_excerpt_lines)
+        if verdict.rule is not None:
+            signature = [h.text for h in verdict.deciding if h.line in verdict.region] or [
+                h.text for h in verdict.deciding
+            ]
+            fp = fingerprint(verdict.rule.id, signature)
+        else:
+            fp = fingerprint("unknown", [text for _, text in excerpt[-3:]])
+        return Result(
+            path=name,
+            kind=verdict.kind,
+            category=verdict.category,
+            confidence=verdict.confidence,
+            rule=verdict.rule.id if verdict.rule else None,
+            explanation=verdict.rule.explanation if verdict.rule else None,
+            excerpt=[text for _, text in excerpt],
+            excerpt_lines=[line for line, _ in excerpt],
+            fingerprint=fp,
+            step=verdict.region.step,
+            evidence=list(verdict.evidence),
+            lines=scan.lines,
+        )
+
+
+def unreadable(name: str, reason: str) -> Result:
+    return Result(
+        path=name,
+        kind=Kind.UNKNOWN,
+        category="unknown",
+        confidence=0.0,
+        rule=None,
+        explanation=None,
+        excerpt=[],
+        excerpt_lines=[],
+        fingerprint="",
+        step=None,
+        error=f"cannot read the log: {reason}",
+    )

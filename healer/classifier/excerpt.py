@@ -1,0 +1,96 @@
+"""The few lines a person needs to see: the deciding error with some context,
+the other evidence lines, never the generic exit line alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from healer.classifier.scan import Hit, ScanResult
+from healer.classifier.verdict import Verdict
+
+DEFAULT_MAX_LINES = 40
+DECIDING_BEFORE = 3
+DECIDING_AFTER = 30
+OTHER_AFTER = 2
+FIRST_REPORT_AFTER = 12
+UNKNOWN_BEFORE = 30
+# A weak deciding rule names a wrapper (`make: *** Error 1`): the cause is above it.
+WEAK_RULE_WEIGHT = 1.0
+WEAK_RULE_BEFORE = 20
+
+
+def _window(hit: Hit, before: int, after: int, last: int | None) -> list[tuple[int, str]]:
+    """Lines around a hit, not past `last` (the failing exit line), without runner noise."""
+    end = hit.line + after if last is None or hit.line > last else min(hit.line + after, last)
+    return [
+        (line, text)
+        for line, text in hit.context_lines()
+        if hit.line - before <= line <= end and (line == hit.line or not _is_noise(text))
+    ]
+
+
+_NOISE_PREFIXES = ("##[group]", "##[endgroup]", "##[debug]", "Post job cleanup.", "shell: ")
+
+
+def _is_noise(text: str) -> bool:
+    return text.startswith(_NOISE_PREFIXES) or _is_generic(text)
+
+
+def _is_generic(text: str) -> bool:
+    return "Process completed with exit code" in text
+
+
+def build_excerpt(
+    verdict: Verdict, scan: ScanResult, max_lines: int = DEFAULT_MAX_LINES
+) -> list[tuple[int, str]]:
+    """(line number, clean text) pairs, in log order, at most `max_lines`."""
+    chosen: dict[int, str] = {}
+    anchor = verdict.region.anchor
+
+    def take(lines: Iterable[tuple[int, str]]) -> None:
+        for line, text in lines:
+            if len(chosen) >= max_lines:
+                return
+            if text.strip():
+                chosen.setdefault(line, text)
+
+    if verdict.deciding:
+        weak = verdict.rule is not None and verdict.rule.weight <= WEAK_RULE_WEIGHT
+        before = WEAK_RULE_BEFORE if weak else DECIDING_BEFORE
+        take(_window(verdict.deciding[0], before, DECIDING_AFTER, anchor))
+        # Tools report the failure where it happens and sum it up at the end: show
+        # the first strong report with its following lines too.
+        top = max((e.score for e in verdict.evidence), default=0.0)
+        strong = [e.line for e in verdict.evidence if e.score >= top / 2]
+        first_line = min(strong, default=None)
+        first = next((h for h in scan.hits if h.line == first_line), None)
+        if first is not None and first.line not in chosen:
+            take(_window(first, 0, FIRST_REPORT_AFTER, anchor))
+        evidence_lines = {e.line for e in verdict.evidence}
+        others = [h for h in scan.hits if h.line in evidence_lines and h.line not in chosen]
+        for hit in sorted(others, key=lambda h: h.line):
+            take(_window(hit, 0, OTHER_AFTER, anchor))
+    else:
+        # Nothing explained the failure: show what led up to the first failing exit line.
+        anchor_hit = next((h for h in [*scan.errors, *scan.exits] if h.line == anchor), None)
+        if anchor_hit is not None:
+            take(_window(anchor_hit, UNKNOWN_BEFORE, 0, None))
+    # The generic exit line says nothing the verdict does not: never show it.
+    lines = sorted((line, text) for line, text in chosen.items() if not _is_generic(text))
+    return _collapse_repeats(lines)
+
+
+def _collapse_repeats(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    repeats = 0
+    for line, text in lines:
+        if out and out[-1][1] == text:
+            repeats += 1
+            continue
+        if repeats:
+            out.append((out[-1][0], f"(previous line repeated {repeats} more times)"))
+            repeats = 0
+        out.append((line, text))
+    if repeats:
+        out.append((out[-1][0], f"(previous line repeated {repeats} more times)"))
+    return out

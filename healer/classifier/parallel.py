@@ -1,0 +1,144 @@
+"""Scan a large log file in two processes, one per half, and merge the results.
+
+Within one process, Python glue around the engine keeps the second core only
+partly busy; a forked child scanning the second half of the file uses it fully.
+The file is split just after a line break, the child's line numbers are shifted
+by the number of lines in the first half, and the kept hits and markers are
+merged with the same "first few, last few" rule the streaming scan applies, so
+the result is that of one scan of the whole file (only a hit just after the split
+keeps less raw context, as after any block boundary).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+from pathlib import Path
+from typing import IO
+
+from healer.classifier.scan import (
+    FIRST_HITS_KEPT,
+    LAST_HITS_KEPT,
+    MARKERS_KEPT,
+    MAX_LINE_BYTES,
+    STEPS_KEPT,
+    FirstLast,
+    Hit,
+    Scanner,
+    ScanResult,
+    Step,
+)
+
+# Below this a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 64 << 20
+
+
+def scan_file(scanner: Scanner, path: Path) -> ScanResult:
+    """Scan a log file; files of PARALLEL_MIN_BYTES or more in two processes."""
+    with path.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        split = _split_point(stream, size) if size >= PARALLEL_MIN_BYTES else None
+        if split is None or not hasattr(os, "fork"):
+            stream.seek(0)
+            return scanner.scan(stream)
+        return _scan_in_two(scanner, path, stream, split, size)
+
+
+def _split_point(stream: IO[bytes], size: int) -> int | None:
+    """Offset just past the first line break after the middle, or None."""
+    stream.seek(size // 2)
+    window = stream.read(MAX_LINE_BYTES)
+    newline = window.find(b"\n")
+    return None if newline == -1 else size // 2 + newline + 1
+
+
+class _Range:
+    """A read-only view of bytes [start, end) of a file, as a stream."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._left if size < 0 else min(size, self._left)
+        data = self._file.read(size)
+        self._left -= len(data)
+        return data
+
+
+def _scan_in_two(
+    scanner: Scanner, path: Path, stream: IO[bytes], split: int, size: int
+) -> ScanResult:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: scan the second half, send the result, leave at once
+        code = 0
+        try:
+            os.close(read_end)
+            result = scanner.scan(_Range(path, split, size), threads=False)  # type: ignore[arg-type]
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        stream.seek(0)
+        first = scanner.scan(_Range(path, 0, split), threads=False)  # type: ignore[arg-type]
+        with os.fdopen(read_end, "rb") as incoming:
+            payload = incoming.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or not payload:
+        # The child failed (out of memory, killed): scan the second half here.
+        second = scanner.scan(_Range(path, split, size))  # type: ignore[arg-type]
+    else:
+        second = pickle.loads(payload)
+        del payload
+    return merge(first, second)
+
+
+def merge(first: ScanResult, second: ScanResult) -> ScanResult:
+    """One result for two consecutive parts of a log; `first` ends on a line break."""
+    offset = first.lines
+    shifted = [
+        dataclasses.replace(
+            h, line=h.line + offset, context_first_line=h.context_first_line + offset
+        )
+        for h in second.hits
+    ]
+    # Feeding both parts' kept items, in order, to the scan's own keeper keeps what
+    # one scan would have: a part keeps all its items when it has few.
+    hits: list[Hit] = []
+    for rule in sorted({h.rule for h in [*first.hits, *shifted]}):
+        same_rule = (h for h in [*first.hits, *shifted] if h.rule == rule)
+        hits.extend(FirstLast[Hit](FIRST_HITS_KEPT, LAST_HITS_KEPT).extend(same_rule).items())
+    counts = dict(first.hit_counts)
+    for rule, count in second.hit_counts.items():
+        counts[rule] = counts.get(rule, 0) + count
+    return ScanResult(
+        lines=first.lines + second.lines,
+        hits=sorted(hits, key=lambda h: (h.line, h.rule)),
+        hit_counts=counts,
+        steps=FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
+        .extend(
+            [*first.steps, *(dataclasses.replace(s, line=s.line + offset) for s in second.steps)]
+        )
+        .items(),
+        errors=_merge_markers(first.errors, second.errors, offset),
+        exits=_merge_markers(first.exits, second.exits, offset),
+        engine=first.engine,
+    )
+
+
+def _merge_markers(first: list[Hit], second: list[Hit], offset: int) -> list[Hit]:
+    shifted = (
+        dataclasses.replace(
+            h, line=h.line + offset, context_first_line=h.context_first_line + offset
+        )
+        for h in second
+    )
+    return FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT).extend([*first, *shifted]).items()

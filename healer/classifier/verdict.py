@@ -1,0 +1,154 @@
+"""Weigh the hits of a scan into one verdict: kind, category, confidence, deciding rule.
+
+Where a hit sits matters as much as what it says. The failing region is the step
+that ended with the failing exit line (GitHub Actions), or the lines before the
+first failing exit line of another CI, or the end of the log. A hit there counts
+three times as much as one elsewhere, and a hit just before the exit line counts
+more again, so a test named `test_timeout` early in the log, or a retried download
+that then worked, does not outvote the assertion that failed the job.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from healer.classifier.rule import Kind, Rule
+from healer.classifier.scan import Hit, ScanResult, exit_code
+
+TAIL_REGION_LINES = 400
+NEAR_EXIT_LINES = 40
+IN_REGION_FACTOR = 3.0
+NEAR_EXIT_FACTOR = 1.5
+ANNOTATION_FACTOR = 1.25
+UNKNOWN_BELOW = 0.6
+EVIDENCE_KEPT = 12
+# A bare failing exit line says the job failed, not why.
+FALLBACK_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True)
+class Region:
+    """The lines that most likely hold the cause: [start, end], 1-based, inclusive."""
+
+    start: int
+    end: int
+    step: str | None
+    anchor: int | None
+
+    def __contains__(self, line: int) -> bool:
+        return self.start <= line <= self.end
+
+
+@dataclass(frozen=True)
+class Evidence:
+    line: int
+    text: str
+    rule: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: Kind
+    category: str
+    confidence: float
+    rule: Rule | None
+    region: Region
+    evidence: tuple[Evidence, ...]
+    deciding: tuple[Hit, ...]
+
+
+def failing_region(scan: ScanResult) -> Region:
+    failing_exits = [h for h in scan.exits if exit_code(h.text) != 0]
+    anchor_hit = failing_exits[0] if failing_exits else (scan.errors[0] if scan.errors else None)
+    if anchor_hit is None:
+        return Region(max(1, scan.lines - TAIL_REGION_LINES), max(scan.lines, 1), None, None)
+    anchor = anchor_hit.line
+    step = None
+    start = max(1, anchor - TAIL_REGION_LINES)
+    for candidate in scan.steps:
+        if candidate.line <= anchor:
+            step = candidate
+    if step is not None:
+        start = step.line
+    return Region(start, anchor, step.name if step else None, anchor)
+
+
+def _position_factor(hit: Hit, region: Region) -> float:
+    factor = 1.0
+    if hit.line in region:
+        factor *= IN_REGION_FACTOR
+        if region.anchor is not None and region.anchor - hit.line <= NEAR_EXIT_LINES:
+            factor *= NEAR_EXIT_FACTOR
+    if hit.text.startswith("##[error]"):
+        factor *= ANNOTATION_FACTOR
+    return factor
+
+
+def decide(scan: ScanResult, rules: Sequence[Rule]) -> Verdict:
+    region = failing_region(scan)
+    scored: list[tuple[float, Hit]] = []
+    for hit in scan.hits:
+        rule = rules[hit.rule]
+        scored.append((rule.weight * _position_factor(hit, region), hit))
+
+    rule_scores: dict[int, float] = {}
+    for score, hit in scored:
+        rule_scores[hit.rule] = max(rule_scores.get(hit.rule, 0.0), score)
+    for index, count in scan.hit_counts.items():
+        if index in rule_scores and count > 1:
+            rule_scores[index] += min(0.5, 0.1 * math.log2(count))
+
+    # Fallback rules (a bare failing exit line) only speak when their kind has
+    # nothing specific to say.
+    specific_kinds = {rules[i].kind for i in rule_scores if not rules[i].fallback}
+    for index in [i for i in rule_scores if rules[i].fallback and rules[i].kind in specific_kinds]:
+        del rule_scores[index]
+
+    best_by_kind: dict[Kind, tuple[float, int]] = {}
+    # In pack order, with a strict `>`: a tie goes to the rule listed first.
+    for index, score in sorted(rule_scores.items()):
+        kind = rules[index].kind
+        current = best_by_kind.get(kind)
+        if current is None or score > current[0]:
+            best_by_kind[kind] = (score, index)
+
+    persistent = best_by_kind.get(Kind.PERSISTENT, (0.0, -1))
+    transient = best_by_kind.get(Kind.TRANSIENT, (0.0, -1))
+    # A persistent signal wins ties: when in doubt, a person should look.
+    if transient[0] > persistent[0]:
+        winner, runner_up = transient, persistent
+    else:
+        winner, runner_up = persistent, transient
+    top, index = winner
+    if index < 0 or top < UNKNOWN_BELOW:
+        return Verdict(Kind.UNKNOWN, "unknown", 0.0, None, region, (), ())
+
+    rule = rules[index]
+    confidence = top / (top + runner_up[0]) * (1.0 - math.exp(-top / 2.0))
+    if rule.fallback:
+        confidence = min(confidence, FALLBACK_CONFIDENCE)
+    kind_hits = sorted(
+        ((s, h) for s, h in scored if rules[h.rule].kind == rule.kind),
+        key=lambda sh: (-sh[0], sh[1].line),
+    )
+    evidence = tuple(
+        Evidence(h.line, h.text, rules[h.rule].id, round(s, 3))
+        for s, h in kind_hits[:EVIDENCE_KEPT]
+    )
+    deciding = tuple(
+        sorted(
+            (h for s, h in scored if h.rule == index), key=lambda h: (h.line not in region, h.line)
+        )
+    )
+    return Verdict(
+        kind=rule.kind,
+        category=rule.category,
+        confidence=round(min(confidence, 0.99), 2),
+        rule=rule,
+        region=region,
+        evidence=evidence,
+        deciding=deciding,
+    )

@@ -1,0 +1,97 @@
+"""One issue per failing job: find it by its hidden marker, comment, or create it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from healer.github.render import OCCURRENCE_MARKER, Marker, find_marker, records_job
+
+if TYPE_CHECKING:
+    from github.Issue import Issue
+    from github.IssueComment import IssueComment
+    from github.Repository import Repository
+
+    from healer.github.retries import RetryBudget
+
+LABEL_COLOURS = {"ci-failure": "d73a4a", "automated": "ededed"}
+LABEL_DESCRIPTIONS = {
+    "ci-failure": "A CI job fails and the code must change",
+    "automated": "Opened by a bot",
+}
+
+
+def tracking_issues(repo: Repository, labels: tuple[str, ...], marker: Marker) -> list[Issue]:
+    """Open issues whose marker names the same workflow and job, oldest first."""
+    matches = []
+    for issue in repo.get_issues(state="open", labels=list(labels)):
+        # GitHub lists pull requests among issues. `html_url` tells them apart
+        # without the extra request that reading `pull_request` would cost.
+        if "/pull/" in issue.html_url:
+            continue
+        found = find_marker(issue.body)
+        if found is not None and found.tracks_same_job(marker):
+            matches.append(issue)
+    return sorted(matches, key=lambda issue: issue.number)
+
+
+def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marker) -> Issue | None:
+    """The oldest open issue that tracks the job, if any."""
+    matches = tracking_issues(repo, labels, marker)
+    return matches[0] if matches else None
+
+
+def occurrence_comment(issue: Issue, job_url: str) -> IssueComment | None:
+    """The occurrence comment on `issue` written for the job at `job_url`, if any."""
+    for comment in issue.get_comments():
+        if OCCURRENCE_MARKER in (comment.body or "") and records_job(comment.body, job_url):
+            return comment
+    return None
+
+
+def close_as_duplicate(issue: Issue, original: Issue) -> None:
+    issue.create_comment(f"Duplicate of #{original.number}, which tracks this job.")
+    issue.edit(state="closed", state_reason="not_planned")
+
+
+def ensure_labels(
+    repo: Repository, labels: tuple[str, ...], budget: RetryBudget | None = None
+) -> None:
+    from healer.github.retries import RetryBudget, write_once
+
+    budget = budget if budget is not None else RetryBudget(0)
+    for name in labels:
+        if _label_exists(repo, name):
+            continue
+
+        def create(name: str = name) -> bool:
+            from github import GithubException
+
+            try:
+                repo.create_label(
+                    name,
+                    LABEL_COLOURS.get(name, "c5def5"),
+                    LABEL_DESCRIPTIONS.get(name, "Managed by the self-healing action"),
+                )
+            except GithubException as race:
+                # Another copy of the action (or this one's lost try) created it.
+                if race.status != 422:
+                    raise
+            return True
+
+        def created(name: str = name) -> bool | None:
+            return True if _label_exists(repo, name) else None
+
+        write_once(budget, f"creating label {name!r}", create, created)
+
+
+def _label_exists(repo: Repository, name: str) -> bool:
+    from github import GithubException
+
+    try:
+        # From a lazy repository the label is fetched when a field is read.
+        repo.get_label(name).color  # noqa: B018
+    except GithubException as exc:
+        if exc.status != 404:
+            raise
+        return False
+    return True

@@ -1,0 +1,27 @@
+"""What the GitHub side finds and does, as plain values: a failed job of the run,
+and what became of the issue that tracks it. The runner reports them without
+touching GitHub.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    id: int
+    name: str
+    base_name: str
+    html_url: str
+    failed_step: str | None
+    # The listed job object: its logs URL is asked for without fetching the job again.
+    handle: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # created | commented | dry-run | skipped
+    number: int | None = None
+    url: str | None = None

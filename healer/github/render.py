@@ -1,0 +1,205 @@
+"""What people read on GitHub: issue titles, bodies and comments.
+
+Pure functions. Log text is untrusted and shown with `markdown.fenced` and
+`markdown.inline`. A hidden marker identifies the issue that tracks a job; the
+body keeps its occurrence count and the jobs it counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from healer.classifier.classify import Result
+from healer.github.markdown import fenced, inline
+
+BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters; keep a margin
+MARKER_PREFIX = "<!-- self-healing:v1 "
+_MARKER = re.compile(r"<!-- self-healing:v1 workflow=(\S*) job=(\S*) fingerprint=(\S*) -->")
+
+
+@dataclass(frozen=True)
+class Marker:
+    workflow: str
+    job: str
+    fingerprint: str
+
+    def render(self) -> str:
+        return (
+            f"{MARKER_PREFIX}workflow={quote(self.workflow, safe='')} "
+            f"job={quote(self.job, safe='')} fingerprint={quote(self.fingerprint, safe='')} -->"
+        )
+
+    def tracks_same_job(self, other: Marker) -> bool:
+        return (self.workflow, self.job) == (other.workflow, other.job)
+
+
+def find_marker(body: str | None) -> Marker | None:
+    match = _MARKER.search(body or "")
+    if match is None:
+        return None
+    return Marker(*(unquote(part) for part in match.groups()))
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Where a failure happened, for links."""
+
+    repository: str
+    server_url: str
+    workflow: str
+    run_id: int
+    run_attempt: int
+    job_name: str
+    job_url: str
+    failed_step: str | None
+
+    @property
+    def run_url(self) -> str:
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+
+
+def title(context: RunContext, base_job: str, result: Result) -> str:
+    category = result.category.replace("_", " ")
+    return f"CI failure: {context.workflow} / {base_job} ({category})"[:256]
+
+
+def _facts(context: RunContext, result: Result) -> list[str]:
+    step = context.failed_step or result.step
+    rule = f"`{result.rule}`: {inline(result.explanation or '')}" if result.rule else "none matched"
+    lines = [
+        f"- **Verdict:** {result.kind.value}, category `{result.category}`, "
+        f"confidence {result.confidence:.2f}",
+        f"- **Deciding rule:** {rule}",
+        f"- **Run:** [{context.run_id} (attempt {context.run_attempt})]({context.run_url})",
+        f"- **Job:** [{inline(context.job_name)}]({context.job_url})",
+    ]
+    if step:
+        lines.append(f"- **Failing step:** {inline(step)}")
+    lines.append(f"- **Fingerprint:** `{result.fingerprint}`")
+    return lines
+
+
+def _excerpt(result: Result, budget: int) -> str:
+    lines = list(result.excerpt) or ["(no lines explain this failure; see the job log)"]
+    kept = len(lines)
+    text = fenced(lines)
+    while len(text) > budget and kept > 1:
+        kept //= 2
+        text = fenced([*lines[:kept], "… (cut to fit GitHub's size limit)"])
+    if len(text) > budget:
+        text = fenced([lines[0][: max(0, budget - 40)]])
+    return text
+
+
+def issue_body(context: RunContext, result: Result, marker: Marker, mention: str, now: str) -> str:
+    head = "\n".join(
+        [
+            marker.render(),
+            f"The job **{inline(context.job_name)}** of workflow **{inline(context.workflow)}** "
+            "failed, and the failure looks persistent: the code or configuration must change.",
+            "",
+            *_facts(context, result),
+            f"- **First seen:** {now} · **Last seen:** {now} · **Occurrences:** 1",
+            "",
+            "### Log excerpt",
+            "",
+        ]
+    )
+    tail = "\n".join(
+        [
+            "",
+            "",
+            "### What to do next",
+            "",
+            "1. Read the excerpt and the job log linked above; reproduce the failure locally.",
+            "2. Fix the code or configuration; when the job passes again, close this issue.",
+            "3. If this was not a real failure, add a rule to `.github/self-healing.yml` "
+            "(see the action's README) so it is classified right next time.",
+            *(["", f"{mention} please take a look."] if mention else []),
+        ]
+    )
+    return head + _excerpt(result, BODY_LIMIT - len(head) - len(tail)) + tail
+
+
+OCCURRENCE_MARKER = "<!-- self-healing:occurrence -->"
+_SEEN = re.compile(r"\*\*Last seen:\*\* ([^·\n]*?) · \*\*Occurrences:\*\* (\d+)")
+
+
+def recorded_occurrences(body: str | None) -> int:
+    """The occurrence count an issue body carries (1 when it carries none)."""
+    match = _SEEN.search(body or "")
+    return int(match.group(2)) if match else 1
+
+
+_COUNTED = re.compile(r"<!-- self-healing:counted ([^>]*?) ?-->")
+COUNTED_KEPT = 25  # the jobs most recently counted, remembered in the body
+
+
+def counted_jobs(body: str | None) -> tuple[str, ...]:
+    """The jobs whose occurrences the body counted last (a re-run must not count one
+    again), oldest first; at most `COUNTED_KEPT` of them."""
+    match = _COUNTED.search(body or "")
+    return tuple(match.group(1).split()) if match else ()
+
+
+def with_new_occurrence(body: str, now: str, job_url: str | None = None) -> str:
+    """The body with its last-seen time and occurrence count moved on by one, and
+    `job_url` remembered among the jobs counted."""
+    body = with_occurrences(body, recorded_occurrences(body) + 1, now)
+    if job_url is None:
+        return body
+    kept = [*counted_jobs(body), job_url][-COUNTED_KEPT:]
+    note = f"<!-- self-healing:counted {' '.join(kept)} -->"
+    if _COUNTED.search(body):
+        return _COUNTED.sub(lambda _: note, body, count=1)
+    first, newline, rest = body.partition("\n")
+    return f"{first}\n{note}{newline}{rest}"
+
+
+def with_occurrences(body: str, count: int, now: str) -> str:
+    """The body with its last-seen time and occurrence count set."""
+    return _SEEN.sub(f"**Last seen:** {now} · **Occurrences:** {count}", body, count=1)
+
+
+_JOB_LINK = re.compile(r"^- \*\*Job:\*\* \[.*\]\((\S+)\)$", re.MULTILINE)
+_NEXT_STEPS = "\n\n### What to do next"
+
+
+def job_url_in(body: str | None) -> str | None:
+    """The URL of the job an issue body or occurrence comment was written for."""
+    match = _JOB_LINK.search(body or "")
+    return match.group(1) if match else None
+
+
+def records_job(text: str | None, job_url: str) -> bool:
+    """Whether an issue body or comment was written for the job at `job_url`."""
+    return f"]({job_url})" in (text or "")
+
+
+def moved_body(number: int, body: str) -> str:
+    """An occurrence comment carrying a duplicate issue's report (its facts and
+    excerpt, without its marker or closing advice)."""
+    head = (
+        f"{OCCURRENCE_MARKER}\nMoved from #{number}, opened for this job at the same moment "
+        "by another copy of the action and closed as its duplicate:\n\n"
+    )
+    kept = _MARKER.sub("", body.split(_NEXT_STEPS, 1)[0]).lstrip("\n")
+    if len(head) + len(kept) > BODY_LIMIT:  # cannot happen to a body of ours; be safe
+        kept = "\n".join(line for line in kept.splitlines() if line.startswith("- **"))
+    return head + kept
+
+
+def comment_body(context: RunContext, result: Result, occurrence: int, now: str) -> str:
+    head = "\n".join(
+        [
+            OCCURRENCE_MARKER,
+            f"Failed again in run [{context.run_id}]({context.run_url}) "
+            f"(attempt {context.run_attempt}), occurrence {occurrence}, {now}.",
+            "",
+            *_facts(context, result),
+            "",
+        ]
+    )
+    return head + _excerpt(result, BODY_LIMIT - len(head))

@@ -1,0 +1,159 @@
+"""Upsert: the one issue that tracks a failing job, found by its marker, commented
+on, or created; with the race between copies settled and Copilot assigned."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from healer.classifier.classify import Result
+from healer.github.duplicates import fold_into, recount
+from healer.github.issues import (
+    close_as_duplicate,
+    ensure_labels,
+    find_tracking_issue,
+    occurrence_comment,
+    tracking_issues,
+)
+from healer.github.model import FailedJob, Outcome
+from healer.github.render import (
+    Marker,
+    RunContext,
+    comment_body,
+    counted_jobs,
+    issue_body,
+    recorded_occurrences,
+    records_job,
+    title,
+    with_new_occurrence,
+)
+from healer.github.retries import RetryBudget, describe, write_once
+
+if TYPE_CHECKING:
+    from github import Github
+
+log = logging.getLogger("healer.github.upsert")
+
+
+@dataclass(frozen=True)
+class IssuePolicy:
+    """What the user asked of the issues: their labels, who is mentioned in a new
+    one, whether anything may be written, and the client that hands new issues to
+    Copilot (made with the copilot-token), if any."""
+
+    labels: tuple[str, ...]
+    mention: str
+    dry_run: bool = False
+    copilot: Github | None = None
+
+
+def upsert(
+    repo: Any,
+    policy: IssuePolicy,
+    context: RunContext,
+    job: FailedJob,
+    result: Result,
+    now: str,
+    budget: RetryBudget,
+) -> Outcome:
+    """Comment on the open issue that tracks this job's failure, or create it."""
+    marker = Marker(context.workflow, job.base_name, result.fingerprint)
+    existing = find_tracking_issue(repo, policy.labels, marker)
+    if policy.dry_run:
+        return Outcome(
+            "dry-run",
+            existing.number if existing else None,
+            existing.html_url if existing else None,
+        )
+    if existing is None:
+        ensure_labels(repo, policy.labels, budget)
+        body = issue_body(context, result, marker, policy.mention, now)
+        # A create whose answer was lost may have made the issue: look before making another.
+        created = write_once(
+            budget,
+            "creating the issue",
+            lambda: repo.create_issue(
+                title(context, job.base_name, result), body, labels=list(policy.labels)
+            ),
+            lambda: find_tracking_issue(repo, policy.labels, marker),
+        )
+        if records_job(created.body, context.job_url):
+            return _settle_race(repo, policy, context, marker, created, now, budget)
+        existing = created  # another copy's, made in the meantime
+    _record_occurrence(existing, context, result, now, budget)
+    return Outcome("commented", existing.number, existing.html_url)
+
+
+def _settle_race(
+    repo: Any,
+    policy: IssuePolicy,
+    context: RunContext,
+    marker: Marker,
+    created: Any,
+    now: str,
+    budget: RetryBudget,
+) -> Outcome:
+    """Other copies of the action (matrix legs, other workflows) may have created an
+    issue at the same moment: the oldest open one stays, the others are folded into it
+    (see `healer.github.duplicates`)."""
+
+    oldest, *newer = tracking_issues(repo, policy.labels, marker) or [created]
+    if oldest.number == created.number:
+        for duplicate in newer:  # in case their copies died; each moves its own report
+            close_as_duplicate(duplicate, oldest)
+        if policy.copilot is not None:
+            _assign_copilot(policy.copilot, context.repository, created.number)
+        return Outcome("created", created.number, created.html_url)
+    # Ours is a duplicate (or was already closed as one): move its report, then count.
+    fold_into(created, oldest, budget)
+    recount(oldest, now)
+    return Outcome("commented", oldest.number, oldest.html_url)
+
+
+def _record_occurrence(
+    issue: Any, context: RunContext, result: Result, now: str, budget: RetryBudget
+) -> None:
+    """The body keeps the count and the last-seen time; the comment tells the run.
+
+    Each job counts once: re-running the analysis (after an error, say) for a job the
+    issue counted recently posts only the comment that may be missing."""
+    body = issue.body or ""
+    if records_job(body, context.job_url):
+        return  # the issue was opened for this very job
+    counted = context.job_url in counted_jobs(body)
+    if not counted:
+        body = with_new_occurrence(body, now, context.job_url)
+        issue.edit(body=body)  # the same body again if retried: counted once
+    text = comment_body(context, result, recorded_occurrences(body), now)
+
+    def posted() -> Any:
+        return occurrence_comment(issue, context.job_url)
+
+    if counted and posted() is not None:
+        return
+    write_once(
+        budget, f"commenting on issue #{issue.number}", lambda: issue.create_comment(text), posted
+    )
+
+
+COPILOT_LOGIN = "copilot-swe-agent[bot]"
+
+
+def _assign_copilot(copilot: Github, repository: str, number: int) -> None:
+    """Hand the new issue to the Copilot coding agent. Only a user token may do
+    this (GITHUB_TOKEN is refused), hence a client of its own."""
+    import requests
+    from github import GithubException
+
+    try:
+        issue = copilot.get_repo(repository, lazy=True).get_issue(number)
+        issue.add_to_assignees(COPILOT_LOGIN)
+    except GithubException as exc:
+        log.warning(
+            "could not assign the issue to Copilot (%s): the copilot-token must be a user "
+            "token with issues: write, and the Copilot coding agent enabled for the repository",
+            exc.status,
+        )
+    except requests.RequestException as exc:
+        log.warning("could not assign the issue to Copilot (%s); assign it by hand", describe(exc))

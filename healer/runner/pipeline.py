@@ -1,0 +1,199 @@
+"""The pipeline: inputs → failed jobs and their logs → verdicts → one issue per failure → outputs.
+
+The one module that composes the classifier, the GitHub side and the runner.
+
+Every error a user can cause ends in one `::error::` line that says what to
+fix and a non-zero exit code; nothing from a log reaches stdout unescaped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+from pydantic_settings.exceptions import SettingsError
+
+from healer.classifier.classify import Classifier, Result
+from healer.classifier.redact import redact_lines
+from healer.classifier.rule import Kind, RulesError
+from healer.classifier.rulepack import load_rules
+from healer.github import explain, upsert
+from healer.github.fetch import FetchError
+from healer.github.model import FailedJob, Outcome
+from healer.github.render import RunContext
+from healer.github.retries import RetryBudget
+from healer.runner import report
+from healer.runner.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
+from healer.runner.event import read_event, trigger
+from healer.runner.settings import Settings, input_problems
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger("healer")
+
+
+def _rules_path(settings: Settings) -> Path | None:
+    path = Path(settings.rules_file)
+    if not path.is_absolute():
+        path = settings.workspace / path
+    return path if path.is_file() else None
+
+
+def _redacted(result: Result, settings: Settings) -> Result:
+    """The result with credentials removed from every line that will be shown."""
+    secrets = [settings.github_token.get_secret_value()]
+    if settings.copilot_token is not None:
+        secrets.append(settings.copilot_token.get_secret_value())
+    return dataclasses.replace(
+        result,
+        excerpt=redact_lines(result.excerpt, secrets),
+        evidence=[
+            dataclasses.replace(e, text=redact_lines([e.text], secrets)[0]) for e in result.evidence
+        ],
+    )
+
+
+def _show_excerpt(commands: Commands, job: FailedJob, result: Result) -> None:
+    """The excerpt in a collapsed group of the action's log; log text never runs
+    as a workflow command."""
+    with (
+        commands.group(f"{job.name}: {result.kind.value} ({result.category})"),
+        commands.verbatim(),
+    ):
+        for line in result.excerpt:
+            commands.out.write(line + "\n")
+
+
+def run(settings: Settings, commands: Commands) -> int:
+    import requests
+    from github import GithubException
+
+    from healer.github.client import make_client, rate_limited
+    from healer.github.fetch import download_log, failed_jobs, get_run
+
+    event = trigger(settings.event_name, read_event(settings.event_path), settings.repository)
+    if event.skip_reason is not None:
+        commands.notice(event.skip_reason, title="Skipped")
+        _finish(settings, [], skipped=True)
+        return EXIT_OK
+    # An explicit run-id wins; a workflow_run job analyses the run that triggered it.
+    run_id = settings.run_id or event.run_id or settings.target_run_id
+    try:
+        rules = load_rules(_rules_path(settings))
+    except RulesError as exc:
+        commands.error(str(exc), title="Invalid rules file")
+        return EXIT_USAGE
+    classifier = Classifier(rules, max_excerpt_lines=settings.max_excerpt_lines)
+    budget = RetryBudget(settings.max_retry_wait)
+    client = make_client(settings.github_token.get_secret_value(), settings.api_url, budget)
+    policy = upsert.IssuePolicy(
+        labels=settings.labels,
+        mention=settings.mention,
+        dry_run=settings.dry_run,
+        copilot=(
+            make_client(settings.copilot_token.get_secret_value(), settings.api_url, budget)
+            if settings.copilot_token is not None
+            else None
+        ),
+    )
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    reports: list[report.JobReport] = []
+    try:
+        repo = client.get_repo(settings.repository, lazy=True)
+        workflow_run = get_run(repo, run_id)
+        jobs = failed_jobs(workflow_run, settings.job_name)
+        if not jobs:
+            commands.notice(f"No failed job in run {run_id}; nothing to do.")
+        # The name in titles and markers: the input, else the watched run's, else this
+        # run's (GITHUB_WORKFLOW names the running workflow, not another run's).
+        workflow = (
+            settings.workflow_name
+            or event.workflow
+            or (settings.workflow if run_id == settings.current_run_id else "")
+            or str(workflow_run.name or "")
+        )
+        with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
+            for job in jobs:
+                path = download_log(job, Path(folder), budget)
+                result = _redacted(classifier.classify_path(path), settings)
+                _show_excerpt(commands, job, result)
+                context = RunContext(
+                    repository=settings.repository,
+                    server_url=settings.server_url,
+                    workflow=workflow,
+                    run_id=run_id,
+                    run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
+                    job_name=job.name,
+                    job_url=job.html_url,
+                    failed_step=job.failed_step,
+                )
+                if result.kind is Kind.PERSISTENT:
+                    outcome = upsert.upsert(repo, policy, context, job, result, now, budget)
+                else:
+                    outcome = Outcome("dry-run" if settings.dry_run else "skipped")
+                commands.notice(
+                    f"{job.name}: {result.kind.value} ({result.category}, confidence "
+                    f"{result.confidence:.2f}) → {outcome.action}"
+                    + (f" {outcome.url}" if outcome.url else "")
+                )
+                reports.append(report.JobReport(job, result, outcome))
+    except FetchError as exc:
+        commands.error(str(exc), title="Cannot read the run")
+        return EXIT_FAILED
+    except GithubException as exc:
+        if exc.status in (403, 429) and rate_limited(exc):
+            commands.error(explain.rate_limit(exc, budget), title="GitHub rate limit")
+        else:
+            commands.error(explain.api_error(exc), title="GitHub API error")
+        return EXIT_FAILED
+    except requests.RequestException as exc:
+        commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
+        return EXIT_FAILED
+    _finish(settings, reports)
+    return EXIT_OK
+
+
+def _finish(settings: Settings, reports: list[report.JobReport], skipped: bool = False) -> None:
+    outputs = report.outputs(reports)
+    if skipped:
+        outputs["action"] = "skipped"
+    if settings.output_path is not None:
+        write_outputs(settings.output_path, outputs)
+    if settings.summary_path is not None and reports:
+        append_summary(settings.summary_path, report.summary(reports))
+
+
+def main(out: TextIO | None = None) -> int:
+    commands = Commands(out if out is not None else sys.stdout)
+    handler = logging.StreamHandler(commands.out)
+    handler.setFormatter(ActionsLogFormatter("%(message)s"))
+    log.addHandler(handler)
+    level = log.level
+    log.setLevel(logging.INFO)  # retries are told as plain lines in the step's log
+    try:
+        settings = Settings()
+    except (ValidationError, SettingsError) as exc:
+        problems = (
+            input_problems(exc) if isinstance(exc, ValidationError) else [("inputs", str(exc))]
+        )
+        for name, message in problems:
+            commands.error(f"{name}: {message}", title="Invalid input")
+        return EXIT_USAGE
+    commands.mask(settings.github_token.get_secret_value())
+    if settings.copilot_token is not None:
+        commands.mask(settings.copilot_token.get_secret_value())
+    try:
+        return run(settings, commands)
+    except Exception as exc:  # a bug of ours: one clear line, no traceback
+        log.debug("unexpected error", exc_info=True)
+        commands.error(f"unexpected {type(exc).__name__}: {exc}", title="self-healing failed")
+        return EXIT_FAILED
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)

@@ -1,0 +1,91 @@
+"""What the action reports: the outputs and the job summary, from the per-job results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from healer.classifier.classify import Result
+from healer.classifier.rule import Kind
+from healer.github.markdown import fenced, inline
+from healer.github.model import FailedJob, Outcome
+
+SEVERITY = {Kind.PERSISTENT: 2, Kind.TRANSIENT: 1, Kind.UNKNOWN: 0}
+
+
+@dataclass(frozen=True)
+class JobReport:
+    job: FailedJob
+    result: Result
+    outcome: Outcome
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "job": self.job.name,
+            "job_url": self.job.html_url,
+            "kind": self.result.kind.value,
+            "category": self.result.category,
+            "confidence": self.result.confidence,
+            "rule": self.result.rule,
+            "fingerprint": self.result.fingerprint,
+            "step": self.job.failed_step or self.result.step,
+            "action": self.outcome.action,
+            "issue_number": self.outcome.number,
+            "issue_url": self.outcome.url,
+        }
+
+
+def summary(reports: list[JobReport]) -> str:
+    lines = [
+        "## self-healing",
+        "",
+        "| job | verdict | category | confidence | issue |",
+        "|---|---|---|---|---|",
+    ]
+    for report in reports:
+        issue = (
+            f"[#{report.outcome.number}]({report.outcome.url})"
+            if report.outcome.url
+            else report.outcome.action
+        )
+        lines.append(
+            f"| [{inline(report.job.name)}]({report.job.html_url}) | {report.result.kind.value} | "
+            f"{report.result.category} | {report.result.confidence:.2f} | {issue} |"
+        )
+    for report in reports:
+        if report.result.excerpt:
+            lines += [
+                "",
+                f"<details><summary>Excerpt: {inline(report.job.name)}</summary>",
+                "",
+                fenced(report.result.excerpt),
+                "",
+                "</details>",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def outputs(reports: list[JobReport]) -> dict[str, str]:
+    if not reports:
+        return {
+            "classification": "unknown",
+            "category": "unknown",
+            "confidence": "0",
+            "fingerprint": "",
+            "issue-number": "",
+            "issue-url": "",
+            "action": "skipped",
+            "report": "[]",
+        }
+    worst = max(reports, key=lambda r: (SEVERITY[r.result.kind], r.result.confidence))
+    return {
+        "classification": worst.result.kind.value,
+        "category": worst.result.category,
+        "confidence": f"{worst.result.confidence:.2f}",
+        "fingerprint": worst.result.fingerprint,
+        "issue-number": str(worst.outcome.number or ""),
+        "issue-url": worst.outcome.url or "",
+        "action": worst.outcome.action,
+        "report": json.dumps([r.to_json() for r in reports]),
+    }
