@@ -1,9 +1,14 @@
 """`healer eval`: measure the rules on a labelled set of logs.
 
 The labels are JSON Lines with `path`, `kind`, `category` and optionally `chunk`
-(the lines that explain the failure) and `confidence`. Dataset categories map to
-the classifier's vocabulary as below; a prediction counts as right when it is one
-of the accepted categories.
+(the lines that explain the failure), `confidence`, and fields that group the logs
+(`ecosystem`, `tool`, `language`, `ci`). Dataset categories map to the
+classifier's vocabulary as below; a prediction counts as right when it is one of
+the accepted categories.
+
+Besides precision and recall per kind, the report breaks the figures down by
+labelled category and by each grouping field the set names, and shows how often
+a verdict of a given confidence was right (calibration).
 """
 
 from __future__ import annotations
@@ -48,6 +53,9 @@ for _name in [
 
 KINDS = ("transient", "persistent", "unknown")
 COVERAGE_NEEDED = 0.5
+GROUP_FIELDS = ("ecosystem", "tool", "language", "ci")
+# Confidence bins for calibration: [low, high), the last one closed.
+CONFIDENCE_BINS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0))
 
 
 class LabelsError(ValueError):
@@ -61,6 +69,15 @@ class Case:
     category_scored: bool
     category_right: bool
     coverage: float | None
+
+    @property
+    def kind_right(self) -> bool:
+        return bool(self.label["kind"] == self.result.kind.value)
+
+    @property
+    def right(self) -> bool:
+        """The verdict as a whole: its kind, and its category where that is scored."""
+        return self.kind_right and (self.category_right or not self.category_scored)
 
 
 @dataclass
@@ -90,6 +107,76 @@ class Report:
         good = sum(1 for value in covered if value >= COVERAGE_NEEDED)
         return (good / len(covered) if covered else 1.0), len(covered)
 
+    def categories(self) -> dict[str, dict[str, Any]]:
+        """Per labelled category (scored cases): how many, how many right, and what
+        the wrong ones were called."""
+        table: dict[str, dict[str, Any]] = {}
+        for case in self.cases:
+            if not case.category_scored:
+                continue
+            row = table.setdefault(
+                case.label["category"], {"scored": 0, "right": 0, "predicted": Counter()}
+            )
+            row["scored"] += 1
+            row["right"] += case.category_right
+            if not case.category_right:
+                row["predicted"][case.result.category] += 1
+        return {
+            name: {
+                "scored": row["scored"],
+                "accuracy": round(row["right"] / row["scored"], 4),
+                "wrong": dict(row["predicted"].most_common()),
+            }
+            for name, row in sorted(table.items())
+        }
+
+    def groups(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """For each grouping field the labels use: per value, the logs, the share whose
+        kind is right, and category accuracy on the scored ones."""
+        breakdown: dict[str, dict[str, dict[str, Any]]] = {}
+        for name in GROUP_FIELDS:
+            members: dict[str, list[Case]] = {}
+            for case in self.cases:
+                value = case.label.get(name)
+                if isinstance(value, str) and value:
+                    members.setdefault(value, []).append(case)
+            if not members:
+                continue
+            rows = {}
+            for value, cases in sorted(members.items()):
+                scored = [c for c in cases if c.category_scored]
+                rows[value] = {
+                    "logs": len(cases),
+                    "kind_right": round(sum(c.kind_right for c in cases) / len(cases), 4),
+                    "category_scored": len(scored),
+                    "category_accuracy": (
+                        round(sum(c.category_right for c in scored) / len(scored), 4)
+                        if scored
+                        else None
+                    ),
+                }
+            breakdown[name] = rows
+        return breakdown
+
+    def calibration(self) -> list[dict[str, Any]]:
+        """Per confidence bin: the verdicts in it and the share that were right."""
+        rows = []
+        for low, high in CONFIDENCE_BINS:
+            last = high == CONFIDENCE_BINS[-1][1]
+            cases = [
+                c
+                for c in self.cases
+                if low <= c.result.confidence < high or (last and c.result.confidence == high)
+            ]
+            rows.append(
+                {
+                    "bin": f"{low:.1f}-{high:.1f}",
+                    "verdicts": len(cases),
+                    "right": round(sum(c.right for c in cases) / len(cases), 4) if cases else None,
+                }
+            )
+        return rows
+
     def to_json(self) -> dict[str, Any]:
         accuracy, scored = self.category_accuracy()
         coverage, with_chunk = self.excerpt_coverage()
@@ -110,6 +197,9 @@ class Report:
             "excerpt_coverage": round(coverage, 4),
             "excerpt_scored": with_chunk,
             "confusion": {f"{t}->{p}": n for (t, p), n in sorted(self.confusion().items())},
+            "categories": self.categories(),
+            "groups": self.groups(),
+            "calibration": self.calibration(),
         }
 
 
@@ -194,6 +284,13 @@ def render_report(report: Report, out: TextIO, show_misses: bool = False) -> Non
     out.write("\nconfusion (labelled -> predicted):\n")
     for pair, count in data["confusion"].items():
         out.write(f"  {pair}: {count}\n")
+    _render_categories(data["categories"], out)
+    for name, rows in data["groups"].items():
+        _render_group(name, rows, out)
+    out.write("\ncalibration (confidence -> share of verdicts right):\n")
+    for row in data["calibration"]:
+        right = "-" if row["right"] is None else f"{row['right']:.3f}"
+        out.write(f"  {row['bin']}: {right} of {row['verdicts']}\n")
     if show_misses:
         out.write("\nmisses:\n")
         for case in report.cases:
@@ -213,5 +310,20 @@ def render_report(report: Report, out: TextIO, show_misses: bool = False) -> Non
                 out.write(
                     f"  [{flags}] {case.label['path']}: labelled {case.label['kind']}/"
                     f"{case.label['category']}, got {case.result.kind.value}/{case.result.category}"
-                    f" ({case.result.rule})\n"
+                    f" ({case.result.rule}, {case.result.confidence:.2f})\n"
                 )
+
+
+def _render_categories(rows: dict[str, dict[str, Any]], out: TextIO) -> None:
+    out.write("\ncategory (labelled)  accuracy  scored  called instead\n")
+    for name, row in rows.items():
+        wrong = ", ".join(f"{other} {n}" for other, n in row["wrong"].items())
+        out.write(f"  {name:<19}{row['accuracy']:>8.3f}{row['scored']:>8}  {wrong}\n")
+
+
+def _render_group(name: str, rows: dict[str, dict[str, Any]], out: TextIO) -> None:
+    out.write(f"\n{'by ' + name:<22}{'logs':>6}{'kind right':>12}{'category':>10}\n")
+    for value, row in rows.items():
+        category = row["category_accuracy"]
+        shown = "-" if category is None else f"{category:.3f}"
+        out.write(f"  {value[:20]:<20}{row['logs']:>6}{row['kind_right']:>12.3f}{shown:>10}\n")

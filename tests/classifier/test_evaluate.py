@@ -26,6 +26,7 @@ def _labelled_set(tmp_path: Path) -> Path:
             "kind": "persistent",
             "category": "test",
             "confidence": "high",
+            "ecosystem": "python",
             "chunk": "FAILED tests/test_cart.py::test_total_applies_discount - assert 1350 == 1215",
         },
         {
@@ -33,6 +34,7 @@ def _labelled_set(tmp_path: Path) -> Path:
             "kind": "transient",
             "category": "network",
             "confidence": "high",
+            "ecosystem": "javascript",
             "chunk": "npm error code ECONNRESET\nnpm error network aborted\nunrelated line",
         },
         # Labelled persistent/lint on purpose: the rules say otherwise, so it is a miss.
@@ -41,6 +43,7 @@ def _labelled_set(tmp_path: Path) -> Path:
             "kind": "persistent",
             "category": "lint",
             "confidence": "high",
+            "ecosystem": "python",
         },
     ]
     path = tmp_path / "labels.jsonl"
@@ -68,6 +71,48 @@ def test_eval_reports_precision_recall_accuracy_and_coverage(
     assert figures["confusion"]["persistent->unknown"] == 1
 
 
+def test_eval_breaks_the_figures_down_by_category_group_and_confidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", "--json", str(_labelled_set(tmp_path))]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["categories"]["lint"] == {"scored": 1, "accuracy": 0.0, "wrong": {"unknown": 1}}
+    assert figures["categories"]["test"]["accuracy"] == 1.0
+    assert figures["groups"] == {
+        "ecosystem": {
+            "javascript": {
+                "logs": 1,
+                "kind_right": 1.0,
+                "category_scored": 1,
+                "category_accuracy": 1.0,
+            },
+            "python": {
+                "logs": 2,
+                "kind_right": 0.5,
+                "category_scored": 2,
+                "category_accuracy": 0.5,
+            },
+        }
+    }
+    bins = {row["bin"]: row for row in figures["calibration"]}
+    # The unknown verdict has confidence 0 and is wrong; the two confident ones are right.
+    assert bins["0.0-0.3"] == {"bin": "0.0-0.3", "verdicts": 1, "right": 0.0}
+    assert sum(row["verdicts"] for row in figures["calibration"]) == 3
+    confident = [row for row in figures["calibration"] if row["bin"] != "0.0-0.3"]
+    assert sum(row["verdicts"] for row in confident if row["right"] == 1.0) == 2
+
+
+def test_eval_text_report_shows_the_breakdowns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["eval", str(_labelled_set(tmp_path))])
+    out = capsys.readouterr().out
+    assert "  lint                  0.000       1  unknown 1" in out
+    assert "by ecosystem" in out
+    assert "  python                   2       0.500     0.500" in out
+    assert "  0.0-0.3: 0.000 of 1" in out
+
+
 def test_eval_misses_lists_the_wrong_verdicts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,7 +120,10 @@ def test_eval_misses_lists_the_wrong_verdicts(
     out = capsys.readouterr().out
     assert "transient" in out
     assert "precision" in out
-    assert "[kind,category] logs/mystery.log: labelled persistent/lint, got unknown/unknown" in out
+    assert (
+        "[kind,category] logs/mystery.log: labelled persistent/lint, got unknown/unknown (None, 0.00)"
+        in out
+    )
 
 
 def test_eval_rejects_a_broken_labels_file(
