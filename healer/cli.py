@@ -16,7 +16,7 @@ from typing import TextIO
 from healer import __version__
 from healer.classifier.classify import Classifier, Result
 from healer.classifier.rule import RulesError
-from healer.classifier.rulepack import load_rules
+from healer.classifier.rulepack import load_pack
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -88,6 +88,8 @@ def render_text(result: Result, out: TextIO) -> None:
         out.write(f"  rule:        {result.rule}: {result.explanation}\n")
     if result.step:
         out.write(f"  failed step: {result.step}\n")
+    if result.command:
+        out.write(f"  command:     {result.command}\n")
     out.write(f"  fingerprint: {result.fingerprint}\n")
     if result.excerpt:
         width = len(str(result.excerpt_lines[-1]))
@@ -101,11 +103,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        rules = load_rules(args.rules)
+        pack = load_pack(args.rules)
     except RulesError as exc:
         print(f"healer: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    classifier = Classifier(rules, max_excerpt_lines=args.max_excerpt_lines, engine=args.engine)
+    classifier = Classifier(
+        pack.rules,
+        max_excerpt_lines=args.max_excerpt_lines,
+        engine=args.engine,
+        commands=pack.commands,
+    )
 
     if args.command == "classify":
         for path in args.paths:

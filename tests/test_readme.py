@@ -142,12 +142,17 @@ def test_every_workflow_in_the_readme_passes_the_linters(tmp_path: Path) -> None
     assert schema.returncode == 0, schema.stdout + schema.stderr
 
 
-def test_the_rules_example_in_the_readme_is_a_valid_rules_file() -> None:
+def test_the_rules_examples_in_the_readme_are_valid_rules_files() -> None:
+    from healer.classifier.command import classify_command
     from healer.classifier.ruleschema import parse_rule_file
 
-    [example] = [b for b in _yaml_blocks() if b.startswith("version: 1")]
-    parsed = parse_rule_file(example, "README.md")
+    rules_example, commands_example = [b for b in _yaml_blocks() if b.startswith("version: 1")]
+    parsed = parse_rule_file(rules_example, "README.md")
     assert [rule.id for rule in parsed.rules] == ["acme-flaky-license-server"]
+    [command] = parse_rule_file(commands_example, "README.md").commands
+    assert command.id == "acme-check-docs"
+    assert all(classify_command(s, [command]) for s in command.samples.match)
+    assert not any(classify_command(s, [command]) for s in command.samples.no_match)
 
 
 def _message_templates() -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 from healer.classifier.excerpt import DEFAULT_MAX_LINES, build_excerpt
 from healer.classifier.fingerprint import fingerprint
 from healer.classifier.parallel import scan_file
-from healer.classifier.rule import Kind, Rule
+from healer.classifier.rule import CommandRule, Kind, Rule
 from healer.classifier.scan import Scanner, ScanResult
 from healer.classifier.verdict import Evidence, decide
 
@@ -32,6 +32,8 @@ class Result:
     evidence: list[Evidence] = field(default_factory=list)
     lines: int = 0
     error: str | None = None
+    # The command the failing step ran, as shown to people (first line of its script).
+    command: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -45,6 +47,7 @@ class Result:
             "excerpt_lines": self.excerpt_lines,
             "fingerprint": self.fingerprint,
             "step": self.step,
+            "command": self.command,
             "evidence": [
                 {"line": e.line, "text": e.text, "rule": e.rule, "score": e.score}
                 for e in self.evidence
@@ -64,8 +67,10 @@ class Classifier:
         rules: Sequence[Rule],
         max_excerpt_lines: int = DEFAULT_MAX_LINES,
         engine: str | None = None,
+        commands: Sequence[CommandRule] = (),
     ) -> None:
         self.rules = list(rules)
+        self.commands = list(commands)
         self.max_excerpt_lines = max_excerpt_lines
         self.scanner = Scanner(self.rules, engine)
 
@@ -81,13 +86,18 @@ class Classifier:
         return self._result(scan, str(path))
 
     def _result(self, scan: ScanResult, name: str) -> Result:
-        verdict = decide(scan, self.rules)
+        verdict = decide(scan, self.rules, self.commands)
         excerpt = build_excerpt(verdict, scan, self.max_excerpt_lines)
+        decided_by: Rule | CommandRule | None = verdict.rule
+        if decided_by is None:
+            decided_by = verdict.command_rule
         if verdict.rule is not None:
             signature = [h.text for h in verdict.deciding if h.line in verdict.region] or [
                 h.text for h in verdict.deciding
             ]
             fp = fingerprint(verdict.rule.id, signature)
+        elif verdict.command_rule is not None and verdict.command is not None:
+            fp = fingerprint(verdict.command_rule.id, [verdict.command.text])
         else:
             fp = fingerprint("unknown", [text for _, text in excerpt[-3:]])
         return Result(
@@ -95,14 +105,15 @@ class Classifier:
             kind=verdict.kind,
             category=verdict.category,
             confidence=verdict.confidence,
-            rule=verdict.rule.id if verdict.rule else None,
-            explanation=verdict.rule.explanation if verdict.rule else None,
+            rule=decided_by.id if decided_by else None,
+            explanation=decided_by.explanation if decided_by else None,
             excerpt=[text for _, text in excerpt],
             excerpt_lines=[line for line, _ in excerpt],
             fingerprint=fp,
             step=verdict.region.step,
             evidence=list(verdict.evidence),
             lines=scan.lines,
+            command=verdict.command.shown if verdict.command else None,
         )
 
 

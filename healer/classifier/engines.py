@@ -30,11 +30,20 @@ from healer.classifier.cache import cache_key, read_cached, write_cached
 
 @dataclass(frozen=True)
 class Pattern:
-    """One regex to pre-select lines with; `tag` says which rule (or marker) it serves."""
+    """One regex to pre-select lines with; `tag` says which rule (or marker) it serves.
+
+    A rule's pattern is rewritten for raw lines (`prefilter_source`); a marker may
+    instead be written for raw lines already (`raw=True`), anchors included: `^`
+    is the start of a line of the block, before any runner timestamp."""
 
     source: str
     tag: int
     ignore_case: bool = False
+    raw: bool = False
+
+    def selector(self) -> str:
+        """The regex an engine runs over whole blocks."""
+        return self.source if self.raw else prefilter_source(self.source)
 
 
 class Engine(Protocol):
@@ -199,7 +208,7 @@ class HyperscanEngine:
         key = cache_key(
             hyperscan.__version__,
             _REWRITE_VERSION,
-            [(p.source, p.ignore_case) for p in patterns],
+            [(p.source, p.ignore_case, p.raw) for p in patterns],
         )
         name = f"hyperscan-{key}.db"
         cached = read_cached(name)
@@ -213,7 +222,7 @@ class HyperscanEngine:
                 return db
             except Exception:  # another CPU, another build of hyperscan, or damaged
                 pass
-        expressions = [f"(?:{prefilter_source(p.source)})[^\\n]*$".encode() for p in patterns]
+        expressions = [f"(?:{p.selector()})[^\\n]*$".encode() for p in patterns]
         # PREFILTER lets hyperscan widen costly constructs; it still reports every
         # line the pattern matches, and `re` confirms each one anyway.
         base = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
@@ -248,7 +257,7 @@ class HyperscanEngine:
 def _alternation(patterns: Sequence[Pattern]) -> str:
     parts = []
     for p in patterns:
-        source = prefilter_source(p.source)
+        source = p.selector()
         parts.append(f"(?i:{source})" if p.ignore_case else f"(?:{source})")
     return "(?m)(?:" + "|".join(parts) + ")[^\\n]*"
 
@@ -268,7 +277,7 @@ class RE2Engine:
         self._regex = re2.compile(_alternation(patterns).encode("utf-8"), options)
         self._set = re2.Set.SearchSet(options)
         for p in patterns:
-            source = prefilter_source(p.source)
+            source = p.selector()
             self._set.Add((f"(?i:{source})" if p.ignore_case else source).encode("utf-8"))
         self._set.Compile()
         self._tags = [p.tag for p in patterns]

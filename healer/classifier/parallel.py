@@ -17,7 +17,9 @@ import pickle
 from pathlib import Path
 from typing import IO
 
+from healer.classifier.command import Command
 from healer.classifier.scan import (
+    COMMANDS_KEPT,
     FIRST_HITS_KEPT,
     LAST_HITS_KEPT,
     MARKERS_KEPT,
@@ -130,6 +132,14 @@ def merge(first: ScanResult, second: ScanResult) -> ScanResult:
         .items(),
         errors=_merge_markers(first.errors, second.errors, offset),
         exits=_merge_markers(first.exits, second.exits, offset),
+        commands=FirstLast[Command](COMMANDS_KEPT, COMMANDS_KEPT)
+        .extend(
+            [
+                *first.commands,
+                *(dataclasses.replace(c, line=c.line + offset) for c in second.commands),
+            ]
+        )
+        .items(),
         engine=first.engine,
     )
 

@@ -11,6 +11,7 @@ dataclass, so classifying needs neither pydantic nor a YAML parser.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -111,9 +112,47 @@ class CompiledRule:
         return not any(x.search(line) for x in self._excludes)
 
 
+# What a failing command can say about the failure, when no rule does.
+COMMAND_CATEGORIES = frozenset(PERSISTENT_CATEGORIES - {"unknown", "crash"})
+
+
+@dataclass(frozen=True)
+class CommandRule:
+    """A well-known command or wrapper and the category of its failure: `npm run
+    lint` fails on lint, `cargo test` on tests (validated by `ruleschema.CommandModel`)."""
+
+    id: str
+    category: str
+    patterns: tuple[str, ...]
+    explanation: str
+    samples: Samples
+
+    def matches(self, command: str) -> bool:
+        """Whether one simple command (wrappers removed) is this rule's."""
+        return any(_compiled(pattern).search(command) for pattern in self.patterns)
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> CommandRule:
+        samples = data["samples"]
+        return cls(
+            id=data["id"],
+            category=data["category"],
+            patterns=tuple(data["patterns"]),
+            explanation=data["explanation"],
+            samples=Samples(tuple(samples["match"]), tuple(samples["no_match"])),
+        )
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 @dataclass
 class RuleFile:
-    """A validated rules document: rules to add or replace, ids to disable."""
+    """A validated rules document: rules to add or replace, commands to add or
+    replace, ids to disable."""
 
     rules: list[Rule] = field(default_factory=list)
+    commands: list[CommandRule] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from healer.classifier.regexcheck import may_backtrack_catastrophically
 from healer.classifier.rule import (
+    COMMAND_CATEGORIES,
     PERSISTENT_CATEGORIES,
     TRANSIENT_CATEGORIES,
+    CommandRule,
     Kind,
     Rule,
     RuleFile,
@@ -111,6 +113,57 @@ class RuleModel(BaseModel):
         )
 
 
+class CommandModel(BaseModel):
+    """A well-known command and the category of its failure, as written in YAML.
+
+    Patterns are Python regexes searched in one simple command (a pipeline or a
+    list is split at `&&`, `||`, `;` and `|`, and wrappers such as `sudo`, `npx`
+    or `bundle exec` are removed first)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
+    category: str
+    patterns: list[str] = Field(min_length=1)
+    explanation: Annotated[str, Field(min_length=3, max_length=200)]
+    samples: SamplesModel
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                regex = re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
+            if regex.search(""):
+                raise ValueError(f"pattern {pattern!r} matches the empty command")
+            if may_backtrack_catastrophically(pattern, 0):
+                raise ValueError(
+                    f"pattern {pattern!r} repeats a group that itself repeats (like (a+)+)"
+                )
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in COMMAND_CATEGORIES:
+            raise ValueError(
+                f"category {value!r} is not one a command can name; "
+                f"use one of {', '.join(sorted(COMMAND_CATEGORIES))}"
+            )
+        return value
+
+    def to_command(self) -> CommandRule:
+        return CommandRule(
+            id=self.id,
+            category=self.category,
+            patterns=tuple(self.patterns),
+            explanation=self.explanation,
+            samples=Samples(tuple(self.samples.match), tuple(self.samples.no_match)),
+        )
+
+
 class RuleFileModel(BaseModel):
     """The document shape of both the shipped pack and a user's rules file."""
 
@@ -118,6 +171,7 @@ class RuleFileModel(BaseModel):
 
     version: Literal[1] = 1
     rules: list[RuleModel] = Field(default_factory=list)
+    commands: list[CommandModel] = Field(default_factory=list)
     disable: list[str] = Field(default_factory=list)
 
 
@@ -125,15 +179,16 @@ def _describe(error: dict[str, Any], raw: Any) -> str:
     """Turn one pydantic error into 'rule <id>, field <name>: message'."""
     loc = list(error["loc"])
     where = "top level"
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        index = loc[1]
-        rule_id = None
-        if isinstance(raw, dict) and isinstance(raw.get("rules"), list):
-            rules = raw["rules"]
-            if index < len(rules) and isinstance(rules[index], dict):
-                rule_id = rules[index].get("id")
-        field = ".".join(str(p) for p in loc[2:]) or "(the rule itself)"
-        who = f"rule {rule_id!r}" if rule_id else f"rule #{index + 1}"
+    if len(loc) >= 2 and loc[0] in ("rules", "commands") and isinstance(loc[1], int):
+        section, index = str(loc[0]), loc[1]
+        noun = section.removesuffix("s")
+        entry_id = None
+        if isinstance(raw, dict) and isinstance(raw.get(section), list):
+            entries = raw[section]
+            if index < len(entries) and isinstance(entries[index], dict):
+                entry_id = entries[index].get("id")
+        field = ".".join(str(p) for p in loc[2:]) or f"(the {noun} itself)"
+        who = f"{noun} {entry_id!r}" if entry_id else f"{noun} #{index + 1}"
         where = f"{who}, field {field}"
     elif loc:
         where = f"field {'.'.join(str(p) for p in loc)}"
@@ -157,11 +212,15 @@ def parse_rule_file(text: str, source: str) -> RuleFile:
         problems = "; ".join(_describe(dict(e), raw) for e in exc.errors())
         raise RulesError(f"{source}: {problems}") from None
     seen: set[str] = set()
-    for rule in parsed.rules:
-        if rule.id in seen:
-            raise RulesError(f"{source}: rule {rule.id!r} is defined twice")
-        seen.add(rule.id)
-    return RuleFile(rules=[r.to_rule() for r in parsed.rules], disable=list(parsed.disable))
+    for entry_id in [*(r.id for r in parsed.rules), *(c.id for c in parsed.commands)]:
+        if entry_id in seen:
+            raise RulesError(f"{source}: id {entry_id!r} is defined twice")
+        seen.add(entry_id)
+    return RuleFile(
+        rules=[r.to_rule() for r in parsed.rules],
+        commands=[c.to_command() for c in parsed.commands],
+        disable=list(parsed.disable),
+    )
 
 
 def load_rule_file(path: Path) -> RuleFile:

@@ -19,6 +19,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO, Generic, TypeVar
 
+from healer.classifier.command import (
+    PROMPT,
+    SECTION,
+    STEP,
+    TRACE,
+    TRAVIS_EXIT,
+    Command,
+    command_in,
+    step_script,
+)
 from healer.classifier.engines import Engine, Pattern, make_engine
 from healer.classifier.logtext import (
     clean_line,
@@ -39,12 +49,18 @@ FIRST_HITS_KEPT = 2
 LAST_HITS_KEPT = 8
 MARKERS_KEPT = 50
 STEPS_KEPT = 500
+COMMANDS_KEPT = 500
+STEP_SCRIPT_BYTES = 4 * 1024
 IN_FLIGHT = 6
 
 # Structural markers, selected by the same engine as the rules (tags below 0).
-TAG_GROUP, TAG_ERROR, TAG_EXIT = -1, -2, -3
+TAG_GROUP, TAG_ERROR, TAG_EXIT, TAG_COMMAND = -1, -2, -3, -4
 MARKER_PATTERNS = (
     Pattern(r"^##\[group\]", TAG_GROUP),
+    # Shell prompts and traces at the start of a line (behind a runner timestamp):
+    # written for raw lines, since `$ ` and `+ ` anywhere in a line are common.
+    Pattern(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z )?[$+] \S", TAG_COMMAND, raw=True),
+    Pattern(r"^##\[section\]Starting: ", TAG_COMMAND),
     Pattern(r"^Post job cleanup\.", TAG_GROUP),
     Pattern(r"^##\[error\]", TAG_ERROR),
     Pattern(r"Process completed with exit code \d+", TAG_EXIT),
@@ -53,6 +69,8 @@ MARKER_PATTERNS = (
     Pattern(r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", TAG_EXIT),
     Pattern(r"script returned exit code \d+", TAG_EXIT),
 )
+_ONLY_COMMAND = {TAG_COMMAND}
+MAX_PROMPT_BYTES = 4096
 T = TypeVar("T")
 _EXIT_CODE = re.compile(r"(?:exit code|exited with) (\d+)")
 
@@ -94,6 +112,7 @@ class ScanResult:
     steps: list[Step] = field(default_factory=list)
     errors: list[Hit] = field(default_factory=list)
     exits: list[Hit] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
     engine: str = ""
 
 
@@ -156,6 +175,10 @@ class _ScanState:
         self.errors = FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
         self.exits = FirstLast[Hit](MARKERS_KEPT, MARKERS_KEPT)
         self.steps = FirstLast[Step](STEPS_KEPT, STEPS_KEPT)
+        self.commands = FirstLast[Command](COMMANDS_KEPT, COMMANDS_KEPT)
+        # Shell prompt and trace lines, raw: a log may print tens of thousands, and
+        # only the few kept are worth cleaning.
+        self.prompts = FirstLast[tuple[int, bytes]](COMMANDS_KEPT, COMMANDS_KEPT)
 
     def run(self) -> ScanResult:
         raw_blocks = self._raw_blocks()
@@ -229,6 +252,11 @@ class _ScanState:
         self.result.steps = self.steps.items()
         self.result.errors = self.errors.items()
         self.result.exits = self.exits.items()
+        prompts = (command_in(clean_line(raw), line) for line, raw in self.prompts.items())
+        self.result.commands = sorted(
+            [*self.commands.items(), *(c for c in prompts if c is not None)],
+            key=lambda c: c.line,
+        )
         return self.result
 
     def _collect(self, block: bytes, first_line: int, found: dict[int, set[int] | None]) -> None:
@@ -244,10 +272,13 @@ class _ScanState:
             end = block.find(b"\n", start)
             if end == -1:
                 end = len(block)
+            tags = found[start]
+            if tags == _ONLY_COMMAND:
+                self.prompts.add((line_no, block[start : min(end, start + MAX_PROMPT_BYTES)]))
+                continue
             text = clean_line(block[start:end])
             if not text:
                 continue
-            tags = found[start]
             if tags is None or any(t < 0 for t in tags):
                 self._markers(text, line_no, block, start, end)
             candidates = every_rule if tags is None else sorted(t for t in tags if t >= 0)
@@ -257,6 +288,11 @@ class _ScanState:
                     self._keep(index, line_no, text, block, start, end)
 
     def _markers(self, text: str, line_no: int, block: bytes, start: int, end: int) -> None:
+        command = command_in(text, line_no)
+        if command is not None:
+            self._command(command, text, block, end)
+            if command.origin in (PROMPT, TRACE, SECTION):
+                return  # a command line, whatever words it holds
         if text.startswith("##[group]Run ") or text.startswith("Post job cleanup."):
             name = text.removeprefix("##[group]").strip()
             self.steps.add(Step(name=name[:200], line=line_no))
@@ -266,6 +302,18 @@ class _ScanState:
             )
         if exit_code(text) is not None or text.startswith("Finished: "):
             self.exits.add(self._hit(TAG_EXIT, line_no, text, block, start, end, MARKER_BEFORE, 0))
+
+    def _command(self, command: Command, text: str, block: bytes, end: int) -> None:
+        """Keep a command line; a step's command is its whole script, read from the
+        lines that follow; a Travis exit line names a command only when it failed."""
+        if command.origin == TRAVIS_EXIT and exit_code(text) == 0:
+            return
+        if command.origin == STEP:
+            following = block[end + 1 : end + 1 + STEP_SCRIPT_BYTES]
+            lines = [clean_line(raw) for raw in split_lines(following)]
+            script = step_script(command.text, [line.strip() for line in lines])
+            command = Command(command.line, script, command.origin)
+        self.commands.add(command)
 
     def _keep(
         self, index: int, line_no: int, text: str, block: bytes, start: int, end: int

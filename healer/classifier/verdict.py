@@ -6,15 +6,22 @@ first failing exit line of another CI, or the end of the log. A hit there counts
 three times as much as one elsewhere, and a hit just before the exit line counts
 more again, so a test named `test_timeout` early in the log, or a retried download
 that then worked, does not outvote the assertion that failed the job.
+
+The command that failed is evidence too (see `command`): where no specific rule
+decides, a well-known command (`npm run lint`, `cargo test`) names the category
+with moderate confidence; where a rule agrees with it, confidence rises; it never
+overrides a transient rule.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from healer.classifier.rule import Kind, Rule
+from healer.classifier.command import Command, classify_command, is_trivial
+from healer.classifier.rule import CommandRule, Kind, Rule
 from healer.classifier.scan import Hit, ScanResult, exit_code
 
 TAIL_REGION_LINES = 400
@@ -26,6 +33,11 @@ UNKNOWN_BELOW = 0.6
 EVIDENCE_KEPT = 12
 # A bare failing exit line says the job failed, not why.
 FALLBACK_CONFIDENCE = 0.3
+# A well-known failing command says why, with no line to show for it.
+COMMAND_CONFIDENCE = 0.6
+COMMAND_AGREES_BONUS = 0.1
+# Categories that say the same thing, for a command and a rule to agree.
+_SAME = {"assertion": "test", "type_error": "compile", "syntax_error": "compile"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,9 @@ class Verdict:
     region: Region
     evidence: tuple[Evidence, ...]
     deciding: tuple[Hit, ...]
+    command: Command | None = None
+    # The command rule that decided or confirmed the verdict, if any.
+    command_rule: CommandRule | None = None
 
 
 def failing_region(scan: ScanResult) -> Region:
@@ -87,8 +102,49 @@ def _position_factor(hit: Hit, region: Region) -> float:
     return factor
 
 
-def decide(scan: ScanResult, rules: Sequence[Rule]) -> Verdict:
+def failing_command(scan: ScanResult, region: Region) -> Command | None:
+    """The last command that says something, printed at or before the failure point."""
+    for command in reversed(scan.commands):
+        if command.line <= region.end and not is_trivial(command):
+            return command
+    return None
+
+
+def decide(
+    scan: ScanResult, rules: Sequence[Rule], commands: Sequence[CommandRule] = ()
+) -> Verdict:
     region = failing_region(scan)
+    verdict = _decide_by_rules(scan, rules, region)
+    command = failing_command(scan, region)
+    if command is None:
+        return verdict
+    return _with_command(verdict, command, classify_command(command.text, commands))
+
+
+def _with_command(verdict: Verdict, command: Command, rule: CommandRule | None) -> Verdict:
+    if rule is None or verdict.kind is Kind.TRANSIENT:
+        return dataclasses.replace(verdict, command=command)
+    if verdict.rule is None or verdict.rule.fallback:
+        return dataclasses.replace(
+            verdict,
+            kind=Kind.PERSISTENT,
+            category=rule.category,
+            confidence=COMMAND_CONFIDENCE,
+            rule=None,
+            evidence=(Evidence(command.line, command.shown, rule.id, COMMAND_CONFIDENCE),),
+            deciding=(),
+            command=command,
+            command_rule=rule,
+        )
+    if _SAME.get(verdict.category, verdict.category) == _SAME.get(rule.category, rule.category):
+        confidence = min(0.99, round(verdict.confidence + COMMAND_AGREES_BONUS, 2))
+        return dataclasses.replace(
+            verdict, confidence=confidence, command=command, command_rule=rule
+        )
+    return dataclasses.replace(verdict, command=command)
+
+
+def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> Verdict:
     scored: list[tuple[float, Hit]] = []
     for hit in scan.hits:
         rule = rules[hit.rule]

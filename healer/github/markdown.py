@@ -20,6 +20,15 @@ def inline(text: str) -> str:
     return text.replace("@", "@\u2060").replace("#", "#\u2060")
 
 
+def code(text: str) -> str:
+    """Text from a workflow or log as an inline code span on one line: shown as it is,
+    and in a code span nothing pings, links or renders as HTML."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
 def fenced(lines: list[str]) -> str:
     longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
     fence = "`" * max(3, longest + 1)

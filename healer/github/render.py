@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from healer.classifier.classify import Result
-from healer.github.markdown import fenced, inline
+from healer.github.markdown import code, fenced, inline
 
 BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters; keep a margin
 MARKER_PREFIX = "<!-- self-healing:v1 "
@@ -77,6 +77,8 @@ def _facts(context: RunContext, result: Result) -> list[str]:
     ]
     if step:
         lines.append(f"- **Failing step:** {inline(step)}")
+    if result.command:
+        lines.append(f"- **Failing command:** {code(result.command)}")
     lines.append(f"- **Fingerprint:** `{result.fingerprint}`")
     return lines
 

@@ -22,7 +22,7 @@ from pydantic_settings.exceptions import SettingsError
 from healer.classifier.classify import Classifier, Result
 from healer.classifier.redact import redact_lines
 from healer.classifier.rule import Kind, RulesError
-from healer.classifier.rulepack import load_rules
+from healer.classifier.rulepack import load_pack
 from healer.github import explain, upsert
 from healer.github.fetch import FetchError
 from healer.github.model import FailedJob, Outcome
@@ -85,11 +85,13 @@ def run(settings: Settings, commands: Commands) -> int:
     # An explicit run-id wins; a workflow_run job analyses the run that triggered it.
     run_id = settings.run_id or event.run_id or settings.target_run_id
     try:
-        rules = load_rules(_rules_path(settings))
+        pack = load_pack(_rules_path(settings))
     except RulesError as exc:
         commands.error(str(exc), title="Invalid rules file")
         return EXIT_USAGE
-    classifier = Classifier(rules, max_excerpt_lines=settings.max_excerpt_lines)
+    classifier = Classifier(
+        pack.rules, max_excerpt_lines=settings.max_excerpt_lines, commands=pack.commands
+    )
     budget = RetryBudget(settings.max_retry_wait)
     client = make_client(settings.github_token.get_secret_value(), settings.api_url, budget)
     policy = upsert.IssuePolicy(

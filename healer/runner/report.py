@@ -8,7 +8,7 @@ from typing import Any
 
 from healer.classifier.classify import Result
 from healer.classifier.rule import Kind
-from healer.github.markdown import fenced, inline
+from healer.github.markdown import code, fenced, inline
 from healer.github.model import FailedJob, Outcome
 
 SEVERITY = {Kind.PERSISTENT: 2, Kind.TRANSIENT: 1, Kind.UNKNOWN: 0}
@@ -30,6 +30,7 @@ class JobReport:
             "rule": self.result.rule,
             "fingerprint": self.result.fingerprint,
             "step": self.job.failed_step or self.result.step,
+            "command": self.result.command,
             "action": self.outcome.action,
             "issue_number": self.outcome.number,
             "issue_url": self.outcome.url,
@@ -54,13 +55,14 @@ def summary(reports: list[JobReport]) -> str:
             f"{report.result.category} | {report.result.confidence:.2f} | {issue} |"
         )
     for report in reports:
-        if report.result.excerpt:
+        if report.result.excerpt or report.result.command:
+            command = report.result.command
             lines += [
                 "",
                 f"<details><summary>Excerpt: {inline(report.job.name)}</summary>",
                 "",
-                fenced(report.result.excerpt),
-                "",
+                *([f"Failing command: {code(command)}", ""] if command else []),
+                *([fenced(report.result.excerpt), ""] if report.result.excerpt else []),
                 "</details>",
             ]
     return "\n".join(lines) + "\n"

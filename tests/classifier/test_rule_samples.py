@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from healer.classifier.command import classify_command
 from healer.classifier.engines import available_engines
 from healer.classifier.logtext import message_text
-from healer.classifier.rule import Rule
-from healer.classifier.rulepack import default_rules
+from healer.classifier.rule import CommandRule, Rule
+from healer.classifier.rulepack import default_pack, default_rules
 from healer.classifier.scan import Scanner
 
 RULES = default_rules()
@@ -64,13 +65,34 @@ def test_rule_ids_are_unique_across_the_pack() -> None:
     assert len(IDS) == len(set(IDS))
 
 
+COMMANDS = default_pack().commands
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c.id for c in COMMANDS])
+def test_command_rule_names_its_samples_first(command: CommandRule) -> None:
+    """A sample command is this rule's, and no rule listed before it takes it."""
+    wrong = {
+        sample: (found.id if found else None)
+        for sample in command.samples.match
+        if (found := classify_command(sample, COMMANDS)) is None or found.id != command.id
+    }
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c.id for c in COMMANDS])
+def test_command_rule_rejects_its_counter_samples(command: CommandRule) -> None:
+    wrongly = [s for s in command.samples.no_match if classify_command(s, [command])]
+    assert wrongly == []
+
+
 def test_the_cached_pack_equals_a_fresh_validation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HEALER_CACHE_DIR", str(tmp_path))
-    fresh = default_rules()  # validates and writes the cache
-    assert list(tmp_path.glob("rules-*.json"))
-    assert default_rules() == fresh  # read back from the cache
+    fresh = default_pack()  # validates and writes the cache
+    assert list(tmp_path.glob("pack-*.json"))
+    assert default_pack() == fresh  # read back from the cache
+    assert fresh.commands
 
 
 @pytest.mark.parametrize("engine_name", available_engines())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from healer.classifier.rule import RulesError
-from healer.classifier.rulepack import default_rules, load_rules
+from healer.classifier.rulepack import default_pack, default_rules, load_pack
 from healer.classifier.ruleschema import parse_rule_file
 
 VALID_RULE = """
@@ -39,7 +39,7 @@ def test_user_rules_add_override_and_disable(tmp_path: Path) -> None:
         tmp_path,
         f"version: 1\ndisable: [{second}]\nrules:{_rule('acme-new')}{_rule(first, pattern='replaced')}",
     )
-    rules = {rule.id: rule for rule in load_rules(path)}
+    rules = {rule.id: rule for rule in load_pack(path).rules}
     assert "acme-new" in rules
     assert rules[first].patterns == ("replaced",)
     assert second not in rules
@@ -67,6 +67,18 @@ def test_user_rules_add_override_and_disable(tmp_path: Path) -> None:
         (f"version: 1\nrules:{_rule('x5')}{_rule('x5')}", "defined twice"),
         ("version: 1\ndisable: [no-such-rule]\n", "no-such-rule"),
         (
+            "version: 1\ncommands:\n  - id: c1\n    category: network\n    patterns: [x]\n"
+            "    explanation: Not a category a command names.\n"
+            "    samples: {match: [x], no_match: [y]}\n",
+            "command 'c1', field category",
+        ),
+        (
+            "version: 1\ncommands:\n  - id: c2\n    category: lint\n    patterns: ['a(']\n"
+            "    explanation: A pattern that does not compile.\n"
+            "    samples: {match: [x], no_match: [y]}\n",
+            "command 'c2', field patterns",
+        ),
+        (
             "version: 1\nrules:\n  - id: x6\n    kind: transient\n    category: network\n"
             "    patterns: [a]\n    explanation: No samples here.\n",
             "rule 'x6', field samples",
@@ -78,16 +90,38 @@ def test_malformed_rules_files_name_file_rule_and_field(
 ) -> None:
     path = _file(tmp_path, text)
     with pytest.raises(RulesError) as exc:
-        load_rules(path)
+        load_pack(path)
     message = str(exc.value)
     assert message.startswith(str(path))
     assert expected in message
     assert "\n" not in message
 
 
+COMMAND = """
+  - id: {command_id}
+    category: {category}
+    patterns: ['{pattern}']
+    explanation: A command written for a test.
+    samples: {{match: ['{pattern}'], no_match: ['nothing']}}
+"""
+
+
+def test_user_commands_come_first_replace_by_id_and_can_be_disabled(tmp_path: Path) -> None:
+    shipped = default_pack().commands
+    first, second = shipped[0].id, shipped[1].id
+    own = COMMAND.format(command_id="acme-ci-check", category="lint", pattern="^ci-check")
+    replaced = COMMAND.format(command_id=first, category="test", pattern="^replaced")
+    path = _file(tmp_path, f"version: 1\ndisable: [{second}]\ncommands:{own}{replaced}")
+    commands = load_pack(path).commands
+    assert [c.id for c in commands[:2]] == ["acme-ci-check", first]
+    assert commands[1].patterns == ("^replaced",)
+    assert second not in {c.id for c in commands}
+    assert len(commands) == len(shipped)
+
+
 def test_a_missing_rules_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read the rules file"):
-        load_rules(tmp_path / "absent.yml")
+        load_pack(tmp_path / "absent.yml")
 
 
 def test_an_empty_file_adds_nothing() -> None:

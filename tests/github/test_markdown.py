@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from healer.github.markdown import fenced, inline
+from healer.github.markdown import code, fenced, inline
 
 
 def test_hostile_log_lines_stay_inside_the_fence() -> None:
@@ -22,3 +22,9 @@ def test_inline_text_pings_nobody_and_renders_no_html() -> None:
     assert "<script>" not in text
     assert "\n" not in text
     assert not re.search(r"(?<!\\)\[", text)
+
+
+def test_a_code_span_holds_any_text_on_one_line() -> None:
+    assert code("npm test") == "` npm test `"
+    assert code("echo `date`\nrm -rf x") == "`` echo `date` rm -rf x ``"
+    assert code("a ``` b") == "```` a ``` b ````"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from healer.classifier.classify import Result
 from healer.classifier.rule import Kind
 from healer.github.render import (
@@ -84,6 +86,15 @@ def test_the_body_has_what_a_maintainer_needs() -> None:
         "What to do next",
     ):
         assert needed in body
+
+
+def test_the_body_shows_the_failing_command_inert() -> None:
+    result = dataclasses.replace(_result(["x"]), command="make `lint` @octocat #12 <b>x</b>")
+    body = issue_body(CONTEXT, result, Marker("Tests", "test", "f"), "@github", "now")
+    [line] = [line for line in body.splitlines() if line.startswith("- **Failing command:**")]
+    assert line == "- **Failing command:** `` make `lint` @octocat #12 <b>x</b> ``"
+    without = issue_body(CONTEXT, _result(["x"]), Marker("Tests", "test", "f"), "@github", "now")
+    assert "Failing command" not in without
 
 
 def test_the_body_never_exceeds_githubs_limit() -> None:

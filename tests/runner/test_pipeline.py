@@ -45,8 +45,11 @@ def test_first_failure_creates_one_labelled_issue(
     assert result.outputs["category"] == "test"
     assert result.outputs["action"] == "created"
     assert result.outputs["issue-number"] == str(issue.number)
-    assert len(json.loads(result.outputs["report"])) == 1
+    (entry,) = json.loads(result.outputs["report"])
+    assert entry["command"] == "pytest -q"
+    assert "- **Failing command:** ` pytest -q `" in issue.body
     assert "| persistent | test |" in result.summary
+    assert "Failing command: ` pytest -q `" in result.summary
     # The log came from the signed URL, without the token.
     assert fake_github.blob_requests
     assert all(r.authorization is None for r in fake_github.blob_requests)

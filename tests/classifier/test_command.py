@@ -1,0 +1,193 @@
+"""The failing command: found in every CI's framing, and evidence where no rule decides."""
+
+from __future__ import annotations
+
+import pytest
+
+from healer.classifier.classify import Result
+from healer.classifier.command import (
+    Command,
+    classify_command,
+    command_in,
+    simple_commands,
+    step_script,
+)
+from healer.classifier.rule import Kind
+from healer.classifier.rulepack import default_pack
+from tests.classifier.helpers import TEST_RULES, classify_bytes, gha_log
+
+PACK = default_pack()
+
+
+def classify(data: bytes) -> Result:
+    return classify_bytes(data, PACK.rules, commands=PACK.commands)
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "origin"),
+    [
+        ("##[group]Run npm run lint", "npm run lint", "step"),
+        ("$ bundle exec rspec", "bundle exec rspec", "prompt"),
+        ("+ make -j4 check", "make -j4 check", "trace"),
+        ("##[section]Starting: dotnet test", "dotnet test", "section"),
+        ('The command "cargo test --all" exited with 101.', "cargo test --all", "exit"),
+    ],
+)
+def test_each_ci_prints_its_commands_in_a_shape_of_its_own(
+    line: str, text: str, origin: str
+) -> None:
+    assert command_in(line, 7) == Command(7, text, origin)
+
+
+@pytest.mark.parametrize("line", ["$", "+", "+++ b/file.py", "a $ b", "Run npm test"])
+def test_other_lines_are_no_commands(line: str) -> None:
+    assert command_in(line, 1) is None
+
+
+def test_a_steps_script_ends_where_the_runner_lists_the_shell() -> None:
+    lines = ["npm ci", "npm run lint", "shell: /usr/bin/bash -e {0}", "env:", "  CI: true"]
+    assert step_script("npm ci", lines) == "npm ci\nnpm run lint"
+    assert step_script("actions/checkout@v4", ["with:", "  fetch-depth: 0"]) == (
+        "actions/checkout@v4"
+    )
+
+
+def test_a_command_line_splits_into_simple_commands_without_wrappers() -> None:
+    assert simple_commands(
+        "cd web && CI=1 npx eslint . | tee out.txt; sudo -E ./gradlew check"
+    ) == [
+        "cd web",
+        "eslint .",
+        "tee out.txt",
+        "gradlew check",
+    ]
+    assert simple_commands('test -z "$(gofmt -l .)"') == ['test -z "$(gofmt -l .)"', "gofmt -l ."]
+    assert simple_commands("poetry run python -m pytest -q") == ["pytest -q"]
+
+
+def test_a_command_names_a_category_only_when_its_known_parts_agree() -> None:
+    def category(command: str) -> str | None:
+        rule = classify_command(command, PACK.commands)
+        return rule.category if rule else None
+
+    assert category("npm ci && npm run lint") == "lint"
+    assert category("cargo fmt --check && cargo clippy -- -D warnings") is None
+    assert category("./scripts/deploy.sh") is None
+
+
+def test_a_well_known_command_names_the_category_when_no_rule_does() -> None:
+    result = classify(
+        gha_log(
+            "##[group]Run npm run lint",
+            "npm run lint",
+            "shell: /usr/bin/bash -e {0}",
+            "##[endgroup]",
+            "> shop@1.0.0 lint",
+            "> some-house-linter src",
+            "src/cart.js: 3 findings",
+            "##[error]Process completed with exit code 1.",
+        )
+    )
+    assert (result.kind, result.category) == (Kind.PERSISTENT, "lint")
+    assert result.rule == "cmd-js-script-lint"
+    assert result.confidence == 0.6
+    assert result.command == "npm run lint"
+    assert "src/cart.js: 3 findings" in result.excerpt
+
+
+@pytest.mark.parametrize(
+    ("log", "command", "category"),
+    [
+        (
+            b"$ cargo test --all\nrunning 3 tests\nsomething odd\n"
+            b'The command "cargo test --all" exited with 101.\n',
+            "cargo test --all",
+            "test",
+        ),
+        (
+            b"[Pipeline] sh\n+ make lint\nsome output\nscript returned exit code 2\n",
+            "make lint",
+            "lint",
+        ),
+        (
+            b"##[section]Starting: dotnet format --verify-no-changes\nwhitespace\n"
+            b"##[error]Bash exited with code '2'.\n",
+            "dotnet format --verify-no-changes",
+            "format",
+        ),
+    ],
+)
+def test_travis_jenkins_and_azure_commands_count_too(
+    log: bytes, command: str, category: str
+) -> None:
+    result = classify(log)
+    assert result.command == command
+    assert result.category == category
+
+
+def test_a_trivial_last_command_gives_way_to_the_one_before() -> None:
+    result = classify(
+        b"+ pytest -q\nweird output\n+ echo done\ndone\nscript returned exit code 1\n"
+    )
+    assert result.command == "pytest -q"
+    assert result.category == "test"
+
+
+def test_a_rule_and_a_command_that_agree_raise_the_confidence() -> None:
+    lines = [
+        "##[group]Run pytest -q",
+        "pytest -q",
+        "shell: /usr/bin/bash -e {0}",
+        "##[endgroup]",
+        "FAILED tests/test_cart.py::test_total - assert 1 == 2",
+        "##[error]Process completed with exit code 1.",
+    ]
+    with_command = classify_bytes(gha_log(*lines), TEST_RULES, commands=PACK.commands)
+    without = classify_bytes(gha_log(*lines), TEST_RULES)
+    assert with_command.rule == without.rule == "t-pytest"
+    assert with_command.confidence == pytest.approx(min(0.99, without.confidence + 0.1))
+    assert with_command.command == "pytest -q"
+
+
+def test_a_command_never_overrides_a_transient_rule() -> None:
+    result = classify_bytes(
+        gha_log(
+            "##[group]Run npm test",
+            "npm test",
+            "##[endgroup]",
+            "Error: connect ECONNREFUSED 127.0.0.1:5432",
+            "##[error]Process completed with exit code 1.",
+        ),
+        TEST_RULES,
+        commands=PACK.commands,
+    )
+    assert (result.kind, result.rule) == (Kind.TRANSIENT, "t-refused")
+    assert result.command == "npm test"
+
+
+def test_a_rule_that_disagrees_keeps_its_category_and_the_command_is_still_shown() -> None:
+    lines = [
+        "##[group]Run npm run build",
+        "npm run build",
+        "##[endgroup]",
+        "FAILED tests/test_cart.py::test_total - assert 1 == 2",
+        "##[error]Process completed with exit code 1.",
+    ]
+    result = classify_bytes(gha_log(*lines), TEST_RULES, commands=PACK.commands)
+    assert (result.rule, result.category) == ("t-pytest", "test")
+    assert result.command == "npm run build"
+
+
+def test_a_users_command_comes_before_the_shipped_ones() -> None:
+    from healer.classifier.ruleschema import parse_rule_file
+
+    own = parse_rule_file(
+        "version: 1\ncommands:\n"
+        "  - id: acme-check\n    category: format\n    patterns: ['^npm run lint$']\n"
+        "    explanation: Our lint script only checks the format.\n"
+        "    samples: {match: ['npm run lint'], no_match: ['npm test']}\n",
+        "own.yml",
+    ).commands
+    rule = classify_command("npm run lint", [*own, *PACK.commands])
+    assert rule is not None
+    assert (rule.id, rule.category) == ("acme-check", "format")
