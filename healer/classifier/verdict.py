@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,17 @@ NEAR_EXIT_FACTOR = 1.5
 ANNOTATION_FACTOR = 1.25
 UNKNOWN_BELOW = 0.6
 EVIDENCE_KEPT = 12
+# A transient-looking line the step shrugged off, away from the failure point.
+SHRUGGED_FACTOR = 0.2
+_SHRUGGED = re.compile(
+    r"^(?:##\[warning\]|W: |Ign:|\S*\s*(?:warn(?:ing)?\b|\[warn(?:ing)?\]))"
+    r"|\b(?:ignor(?:ed|ing)|will retry|retrying|retry(?:ing)? in \d|trying again)\b",
+    re.IGNORECASE,
+)
+_SHRUGGED_AFTER = re.compile(
+    r"\b(?:(?:have|has) been ignored|ignoring|will retry|retrying)\b", re.IGNORECASE
+)
+SHRUGGED_AFTER_LINES = 8
 # A bare failing exit line says the job failed, not why.
 FALLBACK_CONFIDENCE = 0.3
 # A well-known failing command says why, with no line to show for it.
@@ -91,12 +103,32 @@ def failing_region(scan: ScanResult) -> Region:
     return Region(start, anchor, step.name if step else None, anchor)
 
 
-def _position_factor(hit: Hit, region: Region) -> float:
+def shrugged_off(hit: Hit) -> bool:
+    """A hit the tool itself marks as not fatal: a warning, something ignored, a retry,
+    on its own line or in the few lines that follow it (apt's `W: … They have been
+    ignored` after the failed fetches)."""
+    if _SHRUGGED.search(hit.text):
+        return True
+    following = [text for line, text in hit.context_lines() if line > hit.line]
+    return any(_SHRUGGED_AFTER.search(text) for text in following[:SHRUGGED_AFTER_LINES])
+
+
+def _near_exit(hit: Hit, region: Region) -> bool:
+    """Within a few lines before the failure point: the failing exit line, else (a log
+    cut short, a pasted excerpt) the end of the log."""
+    return 0 <= region.end - hit.line <= NEAR_EXIT_LINES
+
+
+def _position_factor(hit: Hit, region: Region, rule: Rule) -> float:
     factor = 1.0
     if hit.line in region:
         factor *= IN_REGION_FACTOR
-        if region.anchor is not None and region.anchor - hit.line <= NEAR_EXIT_LINES:
+        if _near_exit(hit, region):
             factor *= NEAR_EXIT_FACTOR
+    if rule.kind is Kind.TRANSIENT and not _near_exit(hit, region) and shrugged_off(hit):
+        # The step went on after it: a retry that may have worked, a warning, an
+        # index that was ignored. Evidence only when nothing else speaks.
+        factor *= SHRUGGED_FACTOR
     if hit.text.startswith("##[error]"):
         factor *= ANNOTATION_FACTOR
     return factor
@@ -148,7 +180,7 @@ def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) ->
     scored: list[tuple[float, Hit]] = []
     for hit in scan.hits:
         rule = rules[hit.rule]
-        scored.append((rule.weight * _position_factor(hit, region), hit))
+        scored.append((rule.weight * _position_factor(hit, region, rule), hit))
 
     rule_scores: dict[int, float] = {}
     for score, hit in scored:

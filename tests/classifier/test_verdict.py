@@ -154,3 +154,79 @@ def test_shipped_rules_call_a_job_timeout_transient() -> None:
         "timeout",
         "timeout-gha-job",
     )
+
+
+def _shipped(*lines: str) -> tuple[Kind, str, str | None]:
+    from healer.classifier.rulepack import default_rules
+
+    result = classify_bytes(gha_log(*lines), default_rules())
+    return result.kind, result.category, result.rule
+
+
+APT_IGNORED = [
+    "Ign:1 http://archive.example.test/ubuntu jammy InRelease",
+    "Err:2 http://archive.example.test/ubuntu jammy-updates InRelease",
+    "  Temporary failure resolving 'archive.example.test'",
+    "W: Failed to fetch http://archive.example.test/ubuntu/dists/jammy-updates/InRelease  "
+    "Temporary failure resolving 'archive.example.test'",
+    "W: Some index files failed to download. They have been ignored, or old ones used instead.",
+]
+PIP_RETRY = (
+    "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) "
+    "after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='pkgs.example.test', "
+    "port=443): Read timed out. (read timeout=15)\")': /simple/requests/"
+)
+
+
+def test_fetches_the_step_shrugged_off_do_not_hide_a_later_failure() -> None:
+    """apt ignored the index it could not fetch and the build went on: the failure at
+    the end, which no rule names, is not a network blip."""
+    verdict = _shipped(
+        "##[group]Run ./ci/build.sh",
+        *APT_IGNORED,
+        *[f"building module {i}" for i in range(60)],
+        "checker: 3 problems found in src/",
+        "##[error]Process completed with exit code 1.",
+    )
+    assert verdict == (Kind.PERSISTENT, "unknown", "generic-command-failed")
+
+
+def test_the_same_fetches_decide_when_they_end_the_step() -> None:
+    verdict = _shipped(
+        "##[group]Run sudo apt-get update",
+        *APT_IGNORED[:3],
+        "E: Failed to fetch http://archive.example.test/ubuntu/dists/jammy-updates/InRelease  "
+        "Temporary failure resolving 'archive.example.test'",
+        "##[error]Process completed with exit code 100.",
+    )
+    assert verdict[:2] == (Kind.TRANSIENT, "network")
+
+
+def test_retries_decide_only_near_the_failure_point() -> None:
+    far = _shipped(
+        "##[group]Run ./ci/run.sh",
+        PIP_RETRY,
+        "Successfully installed requests-2.32.3",
+        *[f"step {i}" for i in range(60)],
+        "custom-checker: 2 errors",
+        "##[error]Process completed with exit code 1.",
+    )
+    near = _shipped(
+        "##[group]Run pip install requests",
+        *[PIP_RETRY] * 5,
+        "ERROR: Could not find a version that satisfies the requirement requests",
+        "##[error]Process completed with exit code 1.",
+    )
+    assert far[0] is Kind.PERSISTENT
+    assert near[:2] == (Kind.TRANSIENT, "network")
+
+
+def test_the_end_of_a_log_cut_short_is_its_failure_point() -> None:
+    """No exit line (a pasted excerpt, a log cut short): the last lines weigh most."""
+    lines = [
+        "E   AssertionError: expected 3",
+        *[f"line {i}" for i in range(100)],
+        "curl: (7) Failed to connect to db.example.test port 5432: Connection refused",
+    ]
+    assert classify_bytes("\n".join(lines).encode()).kind is Kind.TRANSIENT
+    assert classify_bytes("\n".join(reversed(lines)).encode()).kind is Kind.PERSISTENT
