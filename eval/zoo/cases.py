@@ -1,0 +1,815 @@
+"""The zoo's cases: a tiny project with one seeded fault per tool, or a real client
+against a fault server. The label (kind, category) is known by construction.
+
+`command` runs with bash in the project folder, as a workflow's `run:` step would;
+`key` picks the output lines that explain the failure (the label's chunk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The fault servers' address inside their network namespace (see faults.py).
+SERVER = "10.200.0.2"
+UNREACHABLE = "10.200.0.99"  # on the namespace's network, but no host answers
+NOWHERE = "registry.zoo.invalid"  # a name that never resolves (RFC 6761)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    ecosystem: str
+    tool: str
+    kind: str
+    category: str
+    command: str
+    key: str
+    files: dict[str, str] = field(default_factory=dict)
+    setup: str = ""  # run before, not recorded (e.g. compiling the test classes)
+    needs: tuple[str, ...] = ()  # executables that must exist
+
+
+def _py(id: str, tool: str, category: str, command: str, key: str, **files: str) -> Case:
+    return Case(id, "python", tool, "persistent", category, command, key, _files(files))
+
+
+def _js(id: str, tool: str, category: str, command: str, key: str, **files: str) -> Case:
+    return Case(
+        id,
+        "javascript",
+        tool,
+        "persistent",
+        category,
+        command,
+        key,
+        _files(files),
+        setup='ln -sfn "$ZOO_NODE/node_modules" node_modules',
+    )
+
+
+def _files(files: dict[str, str]) -> dict[str, str]:
+    """Keyword names stand for paths: `src__app_js` is `src/app.js`."""
+    return {name.replace("__", "/").replace("_DOT_", "."): text for name, text in files.items()}
+
+
+CART = "def total(prices, discount=0):\n    return sum(prices) * (100 - discount) // 100\n"
+
+PERSISTENT: list[Case] = [
+    # ---------------------------------------------------------------- Python
+    _py(
+        "pytest-assert",
+        "pytest",
+        "test",
+        "pytest -q",
+        r"FAILED|assert",
+        cart_DOT_py=CART,
+        test_cart_DOT_py="from cart import total\n\n\ndef test_total_applies_discount():\n"
+        "    assert total([1000, 500], discount=10) == 1215\n",
+    ),
+    _py(
+        "pytest-import-error",
+        "pytest",
+        "import_error",
+        "pytest -q",
+        r"ModuleNotFoundError|ERROR collecting",
+        test_api_DOT_py="import requests_mock_v3\n\n\ndef test_get():\n    assert requests_mock_v3\n",
+    ),
+    _py(
+        "unittest-failure",
+        "unittest",
+        "test",
+        "python -m unittest discover -v",
+        r"FAIL|AssertionError",
+        cart_DOT_py=CART,
+        test_cart_DOT_py="import unittest\n\nfrom cart import total\n\n\n"
+        "class CartTest(unittest.TestCase):\n    def test_discount(self):\n"
+        "        self.assertEqual(total([1000, 500], discount=10), 1215)\n",
+    ),
+    _py(
+        "mypy-type-error",
+        "mypy",
+        "type_error",
+        "mypy --strict app.py",
+        r"error:",
+        app_DOT_py="def count(items: list[str]) -> int:\n    return len(items)\n\n\n"
+        "total: int = count([1, 2])\nname: str = total\n",
+    ),
+    _py(
+        "pyright-type-error",
+        "pyright",
+        "type_error",
+        "pyright app.py",
+        r"error:",
+        app_DOT_py="def count(items: list[str]) -> int:\n    return len(items)\n\n\n"
+        "name: str = count(['a'])\n",
+    ),
+    _py(
+        "ruff-check",
+        "ruff",
+        "lint",
+        "ruff check .",
+        r"F401|F841|Found \d+ error",
+        app_DOT_py="import os\nimport sys\n\n\ndef main():\n    unused = 1\n    return sys.argv\n",
+    ),
+    _py(
+        "ruff-format-check",
+        "ruff",
+        "format",
+        "ruff format --check .",
+        r"Would reformat|would be reformatted",
+        app_DOT_py="def main( a,b ):\n  return {'a':a,'b':b}\n",
+    ),
+    _py(
+        "flake8",
+        "flake8",
+        "lint",
+        "flake8 .",
+        r"\.py:\d+:\d+: [EFW]\d+",
+        app_DOT_py="import os\n\ndef main():\n    x=1\n    return  x\n",
+    ),
+    _py(
+        "pylint",
+        "pylint",
+        "lint",
+        "pylint --disable=C app.py",
+        r"app\.py:\d+:\d+: [EWR]\d+",
+        app_DOT_py='"""App."""\n\n\ndef main(items):\n    unused = len(items)\n'
+        "    return items.no_such_method()\n",
+    ),
+    _py(
+        "black-check",
+        "black",
+        "format",
+        "black --check --diff .",
+        r"would reformat|Oh no",
+        app_DOT_py="def main( a,b ):\n  return {'a':a,'b':b}\n",
+    ),
+    _py(
+        "isort-check",
+        "isort",
+        "format",
+        "isort --check-only --diff .",
+        r"ERROR: .* Imports are incorrectly sorted",
+        app_DOT_py="import sys\nimport os\n\nprint(os, sys)\n",
+    ),
+    _py(
+        "python-syntax-error",
+        "python",
+        "syntax_error",
+        "python -m compileall -q src",
+        r"SyntaxError|\^",
+        src__app_DOT_py="def main():\n    print('hello'\n\nmain()\n",
+    ),
+    _py(
+        "yamllint",
+        "yamllint",
+        "lint",
+        "yamllint -s .",
+        r"error|warning",
+        config_DOT_yml="key: 1\nkey: 2\nlist:\n  - a\n   - b\n",
+    ),
+    # ---------------------------------------------------------------- JavaScript / TypeScript
+    _js(
+        "jest-failure",
+        "jest",
+        "test",
+        "jest --ci",
+        r"●|Expected|Received|Tests:.*failed",
+        sum_DOT_js="module.exports = (a, b) => a - b;\n",
+        sum_DOT_test_DOT_js="const sum = require('./sum');\n\n"
+        "test('adds 1 + 2 to equal 3', () => {\n  expect(sum(1, 2)).toBe(3);\n});\n",
+    ),
+    _js(
+        "vitest-failure",
+        "vitest",
+        "test",
+        "vitest run",
+        r"FAIL|AssertionError|expected|Tests .*failed",
+        sum_DOT_mjs="export const sum = (a, b) => a - b;\n",
+        sum_DOT_test_DOT_mjs="import { expect, test } from 'vitest';\nimport { sum } from './sum.mjs';\n\n"
+        "test('adds 1 + 2 to equal 3', () => {\n  expect(sum(1, 2)).toBe(3);\n});\n",
+    ),
+    _js(
+        "mocha-failure",
+        "mocha",
+        "test",
+        "mocha",
+        r"failing|AssertionError|expected",
+        test__sum_DOT_test_DOT_js="const assert = require('assert');\n\n"
+        "describe('sum', () => {\n  it('adds', () => {\n    assert.strictEqual(1 - 2, 3);\n  });\n});\n",
+    ),
+    _js(
+        "node-test-failure",
+        "node --test",
+        "test",
+        "node --test",
+        r"not ok|AssertionError|# fail",
+        test_DOT_mjs="import test from 'node:test';\nimport assert from 'node:assert';\n\n"
+        "test('adds', () => {\n  assert.strictEqual(1 - 2, 3);\n});\n",
+    ),
+    _js(
+        "tsc-type-error",
+        "tsc",
+        "type_error",
+        "tsc --noEmit --strict app.ts",
+        r"error TS\d+",
+        app_DOT_ts="function count(items: string[]): number {\n  return items.length;\n}\n\n"
+        "const label: string = count(['a']);\nconsole.log(label);\n",
+    ),
+    _js(
+        "eslint",
+        "eslint",
+        "lint",
+        "eslint .",
+        r"error|problem",
+        eslint_DOT_config_DOT_mjs="export default [\n  {\n    rules: {\n"
+        "      'no-unused-vars': 'error',\n      'no-undef': 'error',\n    },\n"
+        "    languageOptions: { sourceType: 'module', globals: { console: 'readonly' } },\n"
+        "  },\n];\n",
+        src__app_DOT_js="const unused = 1;\nconsole.log(missingName);\n",
+    ),
+    _js(
+        "prettier-check",
+        "prettier",
+        "format",
+        "prettier --check src",
+        r"\[warn\]|Code style issues",
+        src__app_DOT_js="const  a= {b:1,\n   c:2}\nconsole.log( a )\n",
+    ),
+    _js(
+        "stylelint",
+        "stylelint",
+        "lint",
+        "stylelint 'src/**/*.css'",
+        r"✖|problem|color-no-invalid-hex|block-no-empty",
+        _DOT_stylelintrc_DOT_json='{ "extends": "stylelint-config-standard" }\n',
+        src__site_DOT_css="a { color: #ggg; }\n\nb {}\n",
+    ),
+    _js(
+        "esbuild-syntax-error",
+        "esbuild",
+        "syntax_error",
+        "esbuild src/app.js --bundle --outfile=dist/app.js",
+        r"ERROR|error",
+        src__app_DOT_js="export function main( {\n  return 1;\n}\n",
+    ),
+    _js(
+        "node-syntax-error",
+        "node",
+        "syntax_error",
+        "node --check src/app.js",
+        r"SyntaxError",
+        src__app_DOT_js="function main( {\n  return 1;\n}\n",
+    ),
+    # ---------------------------------------------------------------- Go
+    Case(
+        "go-test-failure",
+        "go",
+        "go test",
+        "persistent",
+        "test",
+        "go test ./...",
+        r"--- FAIL|FAIL|_test\.go:\d+",
+        {
+            "go.mod": "module example.test/zoo\n\ngo 1.19\n",
+            "cart.go": "package zoo\n\nfunc Total(a, b int) int { return a - b }\n",
+            "cart_test.go": 'package zoo\n\nimport "testing"\n\nfunc TestTotal(t *testing.T) {\n'
+            '\tif got := Total(1, 2); got != 3 {\n\t\tt.Errorf("Total(1, 2) = %d, want 3", got)\n'
+            "\t}\n}\n",
+        },
+        needs=("go",),
+    ),
+    Case(
+        "go-vet",
+        "go",
+        "go vet",
+        "persistent",
+        "lint",
+        "go vet ./...",
+        r"\.go:\d+:\d+:",
+        {
+            "go.mod": "module example.test/zoo\n\ngo 1.19\n",
+            "main.go": 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Printf("%d\\n", "x")\n}\n',
+        },
+        needs=("go",),
+    ),
+    Case(
+        "gofmt",
+        "go",
+        "gofmt",
+        "persistent",
+        "format",
+        'gofmt -d . && test -z "$(gofmt -l .)"',
+        r"^[-+][^-+]|diff",
+        {
+            "go.mod": "module example.test/zoo\n\ngo 1.19\n",
+            "main.go": "package main\nfunc main() {\nx:=1\n_ = x}\n",
+        },
+        needs=("go",),
+    ),
+    Case(
+        "go-build-error",
+        "go",
+        "go build",
+        "persistent",
+        "compile",
+        "go build ./...",
+        r"\.go:\d+:\d+:",
+        {
+            "go.mod": "module example.test/zoo\n\ngo 1.19\n",
+            "main.go": 'package main\n\nfunc main() {\n\tvar n int = "three"\n\t_ = n\n}\n',
+        },
+        needs=("go",),
+    ),
+    # ---------------------------------------------------------------- Rust
+    *(
+        Case(
+            f"cargo-{name}",
+            "rust",
+            tool,
+            "persistent",
+            category,
+            command,
+            key,
+            {
+                "Cargo.toml": '[package]\nname = "zoo"\nversion = "0.1.0"\nedition = "2021"\n',
+                "src/lib.rs": source,
+            },
+            needs=("cargo",),
+        )
+        for name, tool, category, command, key, source in (
+            (
+                "test-failure",
+                "cargo test",
+                "test",
+                "cargo test --offline",
+                r"panicked|FAILED|failures:|assertion",
+                "pub fn add(a: i32, b: i32) -> i32 { a - b }\n\n#[cfg(test)]\nmod tests {\n"
+                "    #[test]\n    fn adds() {\n        assert_eq!(super::add(1, 2), 3);\n    }\n}\n",
+            ),
+            (
+                "build-error",
+                "rustc",
+                "compile",
+                "cargo build --offline",
+                r"error\[E\d+\]|error:",
+                "pub fn add(a: i32, b: i32) -> i32 {\n    let s: String = a + b;\n    s\n}\n",
+            ),
+            (
+                "clippy",
+                "clippy",
+                "lint",
+                "cargo clippy --offline -- -D warnings",
+                r"error:|clippy::",
+                "pub fn add(a: i32, b: i32) -> i32 {\n    return a + b;\n}\n",
+            ),
+            (
+                "fmt-check",
+                "rustfmt",
+                "format",
+                "cargo fmt --check",
+                r"^Diff in|^[-+]",
+                "pub fn add(a:i32,b:i32)->i32{a+b}\n",
+            ),
+        )
+    ),
+    # ---------------------------------------------------------------- C / C++
+    Case(
+        "gcc-compile-error",
+        "c",
+        "gcc",
+        "persistent",
+        "compile",
+        "gcc -Wall -c src/cart.c -o cart.o",
+        r"error:",
+        {"src/cart.c": "int total(int a, int b) {\n    return a + b + missing;\n}\n"},
+        needs=("gcc",),
+    ),
+    Case(
+        "clang-compile-error",
+        "c",
+        "clang",
+        "persistent",
+        "compile",
+        "clang++ -std=c++17 -c src/cart.cpp -o cart.o",
+        r"error:",
+        {
+            "src/cart.cpp": "#include <string>\nint total() {\n    std::string s = 3.5;\n    return s;\n}\n"
+        },
+        needs=("clang++",),
+    ),
+    Case(
+        "ld-undefined-reference",
+        "c",
+        "ld",
+        "persistent",
+        "compile",
+        "gcc -o app src/main.c",
+        r"undefined reference|ld returned",
+        {"src/main.c": "int total(int, int);\nint main(void) { return total(1, 2); }\n"},
+        needs=("gcc",),
+    ),
+    Case(
+        "cmake-missing-source",
+        "c",
+        "cmake",
+        "persistent",
+        "config",
+        "cmake -S . -B build",
+        r"CMake Error|Cannot find source file",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.16)\nproject(zoo C)\n"
+            "add_executable(app src/main.c src/missing.c)\n",
+            "src/main.c": "int main(void) { return 0; }\n",
+        },
+        needs=("cmake",),
+    ),
+    Case(
+        "ctest-failure",
+        "c",
+        "ctest",
+        "persistent",
+        "test",
+        "cmake -S . -B build > /dev/null && cmake --build build > /dev/null && "
+        "ctest --test-dir build --output-on-failure",
+        r"tests failed|Failed|\*\*\*Failed",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.16)\nproject(zoo C)\nenable_testing()\n"
+            "add_executable(cart_test test.c)\nadd_test(NAME cart_total COMMAND cart_test)\n",
+            "test.c": "#include <stdio.h>\nint main(void) {\n    int total = 1 - 2;\n"
+            '    if (total != 3) { printf("cart_total: expected 3, got %d\\n", total); return 1; }\n'
+            "    return 0;\n}\n",
+        },
+        needs=("cmake", "ctest", "gcc"),
+    ),
+    # ---------------------------------------------------------------- Java
+    Case(
+        "javac-error",
+        "java",
+        "javac",
+        "persistent",
+        "compile",
+        "javac -d out src/Cart.java",
+        r"error:|cannot find symbol",
+        {
+            "src/Cart.java": "public class Cart {\n    int total() {\n        return price * count;\n    }\n}\n"
+        },
+        needs=("javac",),
+    ),
+    Case(
+        "junit-failure",
+        "java",
+        "junit",
+        "persistent",
+        "test",
+        "java -jar /usr/share/java/junit-platform-console-standalone.jar "
+        "--class-path out --scan-class-path --disable-banner",
+        r"expected|AssertionFailedError|tests failed|✘",
+        {
+            "src/CartTest.java": "import static org.junit.jupiter.api.Assertions.assertEquals;\n"
+            "import org.junit.jupiter.api.Test;\n\nclass CartTest {\n    @Test\n    void total() {\n"
+            "        assertEquals(3, 1 - 2);\n    }\n}\n"
+        },
+        setup="javac -d out -cp /usr/share/java/junit-platform-console-standalone.jar src/CartTest.java",
+        needs=("javac", "java"),
+    ),
+    # ---------------------------------------------------------------- Ruby
+    Case(
+        "rspec-failure",
+        "ruby",
+        "rspec",
+        "persistent",
+        "test",
+        "rspec",
+        r"Failure/Error|expected|examples?, \d+ failures?",
+        {
+            "spec/cart_spec.rb": "RSpec.describe 'cart' do\n  it 'totals' do\n"
+            "    expect(1 - 2).to eq(3)\n  end\nend\n"
+        },
+        needs=("rspec",),
+    ),
+    Case(
+        "minitest-failure",
+        "ruby",
+        "minitest",
+        "persistent",
+        "test",
+        "ruby -Itest test/cart_test.rb",
+        r"Failure:|Expected|failures",
+        {
+            "test/cart_test.rb": "require 'minitest/autorun'\n\nclass CartTest < Minitest::Test\n"
+            "  def test_total\n    assert_equal 3, 1 - 2\n  end\nend\n"
+        },
+        needs=("ruby",),
+    ),
+    Case(
+        "rubocop",
+        "ruby",
+        "rubocop",
+        "persistent",
+        "lint",
+        "rubocop",
+        r"offenses? detected|[CWEF]: ",
+        {"app.rb": "def total( a,b )\n  return a+b\nend\n"},
+        needs=("rubocop",),
+    ),
+    Case(
+        "ruby-syntax-error",
+        "ruby",
+        "ruby -c",
+        "persistent",
+        "syntax_error",
+        "ruby -c app.rb",
+        r"syntax error|unexpected",
+        {"app.rb": "def total(a, b\n  a + b\nend\n"},
+        needs=("ruby",),
+    ),
+    # ---------------------------------------------------------------- PHP
+    Case(
+        "phpunit-failure",
+        "php",
+        "phpunit",
+        "persistent",
+        "test",
+        "phpunit tests",
+        r"FAILURES!|Failed asserting|Tests: \d+",
+        {
+            "tests/CartTest.php": "<?php\nuse PHPUnit\\Framework\\TestCase;\n\n"
+            "final class CartTest extends TestCase\n{\n    public function testTotal(): void\n    {\n"
+            "        $this->assertSame(3, 1 - 2);\n    }\n}\n"
+        },
+        needs=("phpunit",),
+    ),
+    Case(
+        "php-lint",
+        "php",
+        "php -l",
+        "persistent",
+        "syntax_error",
+        "php -l src/Cart.php",
+        r"Parse error|syntax error",
+        {"src/Cart.php": "<?php\nfunction total($a, $b) {\n    return $a + $b\n}\n"},
+        needs=("php",),
+    ),
+    Case(
+        "phpcs",
+        "php",
+        "phpcs",
+        "persistent",
+        "lint",
+        "phpcs --standard=PSR12 src",
+        r"ERROR|FOUND \d+ ERROR",
+        {"src/Cart.php": "<?php\nfunction total($a,$b){\nreturn $a+$b;}\n"},
+        needs=("phpcs",),
+    ),
+    # ---------------------------------------------------------------- Shell
+    Case(
+        "shellcheck",
+        "shell",
+        "shellcheck",
+        "persistent",
+        "lint",
+        "shellcheck scripts/*.sh",
+        r"SC\d+",
+        {"scripts/deploy.sh": "#!/bin/bash\nfiles=$1\nrm -rf $files\ncd /tmp\n"},
+        needs=("shellcheck",),
+    ),
+    Case(
+        "bats-failure",
+        "shell",
+        "bats",
+        "persistent",
+        "test",
+        "bats test",
+        r"not ok|failed|\(in test file",
+        {"test/cart.bats": '@test "total adds" {\n  result=$((1 - 2))\n  [ "$result" -eq 3 ]\n}\n'},
+        needs=("bats",),
+    ),
+    Case(
+        "bash-syntax-error",
+        "shell",
+        "bash -n",
+        "persistent",
+        "syntax_error",
+        "bash -n scripts/deploy.sh",
+        r"syntax error",
+        {"scripts/deploy.sh": '#!/bin/bash\nif [ -n "$1" ]; then\n  echo deploy\n'},
+        needs=("bash",),
+    ),
+    # ---------------------------------------------------------------- Elixir / Erlang
+    Case(
+        "mix-test-failure",
+        "elixir",
+        "mix test",
+        "persistent",
+        "test",
+        "mix test",
+        r"Assertion|failure|left:|right:",
+        {
+            "mix.exs": "defmodule Zoo.MixProject do\n  use Mix.Project\n\n  def project do\n"
+            '    [app: :zoo, version: "0.1.0", deps: []]\n  end\nend\n',
+            "lib/zoo.ex": "defmodule Zoo do\n  def add(a, b), do: a - b\nend\n",
+            "test/test_helper.exs": "ExUnit.start()\n",
+            "test/zoo_test.exs": 'defmodule ZooTest do\n  use ExUnit.Case\n\n  test "adds" do\n'
+            "    assert Zoo.add(1, 2) == 3\n  end\nend\n",
+        },
+        needs=("mix",),
+    ),
+    Case(
+        "mix-format-check",
+        "elixir",
+        "mix format",
+        "persistent",
+        "format",
+        "mix format --check-formatted",
+        r"not formatted|mix format failed",
+        {
+            "mix.exs": "defmodule Zoo.MixProject do\n  use Mix.Project\n\n  def project do\n"
+            '    [app: :zoo, version: "0.1.0", deps: []]\n  end\nend\n',
+            ".formatter.exs": '[inputs: ["lib/**/*.ex"]]\n',
+            "lib/zoo.ex": "defmodule Zoo do\n  def add( a,b ), do: a+b\nend\n",
+        },
+        needs=("mix",),
+    ),
+    Case(
+        "elixir-compile-error",
+        "elixir",
+        "mix compile",
+        "persistent",
+        "compile",
+        "mix compile",
+        r"error|undefined",
+        {
+            "mix.exs": "defmodule Zoo.MixProject do\n  use Mix.Project\n\n  def project do\n"
+            '    [app: :zoo, version: "0.1.0", deps: []]\n  end\nend\n',
+            "lib/zoo.ex": "defmodule Zoo do\n  def add(a, b), do: a + c\nend\n",
+        },
+        needs=("mix",),
+    ),
+    Case(
+        "eunit-failure",
+        "erlang",
+        "eunit",
+        "persistent",
+        "test",
+        "erlc cart.erl && erl -noshell -eval "
+        "'case eunit:test(cart, [verbose]) of ok -> halt(0); _ -> halt(1) end.'",
+        r"Failed|assert|failed",
+        {
+            "cart.erl": '-module(cart).\n-include_lib("eunit/include/eunit.hrl").\n\n'
+            "total_test() -> ?assertEqual(3, 1 - 2).\n"
+        },
+        needs=("erlc", "erl"),
+    ),
+    # ---------------------------------------------------------------- YAML, Docker, workflows
+    Case(
+        "hadolint",
+        "docker",
+        "hadolint",
+        "persistent",
+        "lint",
+        "hadolint Dockerfile",
+        r"DL\d+|SC\d+",
+        {
+            "Dockerfile": "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD curl example.test\n"
+        },
+        needs=("hadolint",),
+    ),
+    Case(
+        "actionlint",
+        "github-actions",
+        "actionlint",
+        "persistent",
+        "lint",
+        "actionlint",
+        r"\.yml:\d+:\d+:",
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: echo ${{ github.event.nope.title }}\n"
+            "      - uses: actions/checkout@v4\n        with:\n          fetch-dept: 0\n"
+        },
+        setup="git init -q",
+        needs=("actionlint", "git"),
+    ),
+]
+
+
+def _transient(
+    id: str,
+    tool: str,
+    category: str,
+    command: str,
+    key: str,
+    files: dict[str, str] | None = None,
+    needs: tuple[str, ...] = (),
+) -> Case:
+    return Case(id, "network", tool, "transient", category, command, key, files or {}, needs=needs)
+
+
+def _per_fault(
+    tool: str,
+    make: str,
+    key: str,
+    faults: tuple[str, ...],
+    files: dict[str, str] | None = None,
+    needs: tuple[str, ...] = (),
+) -> list[Case]:
+    """One case per fault; `make` is a command template with {url} and {host}."""
+    targets = {
+        "refused": ("network", f"http://{SERVER}:8009", SERVER),
+        "reset": ("network", f"http://{SERVER}:8005", SERVER),
+        "no-answer": ("network", f"http://{SERVER}:8006", SERVER),
+        "unreachable": ("network", f"http://{UNREACHABLE}:8001", UNREACHABLE),
+        "dns": ("network", f"http://{NOWHERE}", NOWHERE),
+        "tls": ("network", f"https://{SERVER}:8007", SERVER),
+        "503": ("service_unavailable", f"http://{SERVER}:8001", SERVER),
+        "502": ("service_unavailable", f"http://{SERVER}:8004", SERVER),
+        "500": ("service_unavailable", f"http://{SERVER}:8003", SERVER),
+        "429": ("rate_limit", f"http://{SERVER}:8002", SERVER),
+        "cut-short": ("network", f"http://{SERVER}:8008", SERVER),
+    }
+    cases = []
+    for fault in faults:
+        category, url, host = targets[fault]
+        command = make.format(url=url, host=host)
+        cases.append(_transient(f"{tool}-{fault}", tool, category, command, key, files, needs))
+    return cases
+
+
+_PACKAGE_JSON = '{ "name": "zoo", "version": "1.0.0", "dependencies": { "left-pad": "1.3.0" } }\n'
+_CARGO_DEP = {
+    "Cargo.toml": '[package]\nname = "zoo"\nversion = "0.1.0"\nedition = "2021"\n\n'
+    '[dependencies]\nleft-pad = "1"\n',
+    "src/lib.rs": "",
+}
+
+TRANSIENT: list[Case] = [
+    *_per_fault(
+        "pip",
+        "pip install --no-cache-dir --retries 1 --timeout 3 --trusted-host {host} "
+        "--index-url {url}/simple requests",
+        r"ERROR|Retrying|Could not",
+        # pip shows an index that answers 503, 502 or 429 only with -v: no case for them.
+        ("refused", "reset", "no-answer", "dns", "tls", "unreachable"),
+    ),
+    *_per_fault(
+        "npm",
+        "npm install --no-audit --fetch-retries 0 --fetch-timeout 3000 --cache ./.npm-cache "
+        "--registry {url}/",
+        r"npm (?:ERR!|error)",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "500", "429"),
+        files={"package.json": _PACKAGE_JSON},
+    ),
+    *_per_fault(
+        "curl",
+        "curl -fsSL --max-time 5 {url}/install.sh -o install.sh",
+        r"curl: \(\d+\)",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "429", "cut-short", "unreachable"),
+    ),
+    *_per_fault(
+        "wget",
+        "wget --tries=1 --timeout=3 -O release.tar.gz {url}/release.tar.gz",
+        r"failed|ERROR|unable to resolve",
+        ("refused", "dns", "503", "no-answer"),
+    ),
+    *_per_fault(
+        "git",
+        "GIT_HTTP_LOW_SPEED_LIMIT=1000 GIT_HTTP_LOW_SPEED_TIME=3 git clone {url}/org/repo.git",
+        r"fatal:|error:",
+        ("refused", "reset", "dns", "503", "no-answer"),
+    ),
+    *_per_fault(
+        "cargo",
+        'mkdir -p .cargo && printf \'[source.crates-io]\\nreplace-with = "zoo"\\n'
+        '[source.zoo]\\nregistry = "sparse+{url}/index/"\\n\' > .cargo/config.toml && '
+        "CARGO_NET_RETRY=0 CARGO_HTTP_TIMEOUT=3 cargo fetch",
+        r"error|Caused by|failed",
+        ("refused", "dns", "503", "no-answer"),
+        files=_CARGO_DEP,
+        needs=("cargo",),
+    ),
+    *_per_fault(
+        "go",
+        "GOPROXY={url} GOSUMDB=off GOFLAGS=-mod=mod go mod download golang.org/x/text@v0.14.0",
+        r"dial tcp|Service Unavailable|no such host|go: ",
+        ("refused", "dns", "503"),
+        files={"go.mod": "module example.test/zoo\n\ngo 1.19\n"},
+        needs=("go",),
+    ),
+    *_per_fault(
+        "gem",
+        "gem install rake --clear-sources --source {url}/",
+        r"ERROR|Errno|Unable to download",
+        ("refused", "dns", "503"),
+        needs=("gem",),
+    ),
+    *_per_fault(
+        "podman",
+        "podman pull --tls-verify=false {host}:8009/library/alpine:3.20",
+        r"Error|error|dial tcp",
+        ("refused", "dns"),
+        needs=("podman",),
+    ),
+]
+
+CASES: list[Case] = [*PERSISTENT, *TRANSIENT]

