@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The fault servers' address inside their network namespace (see faults.py).
-SERVER = "10.200.0.2"
-UNREACHABLE = "10.200.0.99"  # on the namespace's network, but no host answers
+# The fault servers' addresses inside their network namespace (see faults.py).
+NET = "203.0.113"
+UNREACHABLE = f"{NET}.99"  # on the namespace's network, but no host answers
 NOWHERE = "registry.zoo.invalid"  # a name that never resolves (RFC 6761)
 
 
@@ -716,21 +716,22 @@ def _per_fault(
 ) -> list[Case]:
     """One case per fault; `make` is a command template with {url} and {host}."""
     targets = {
-        "refused": ("network", f"http://{SERVER}:8009", SERVER),
-        "reset": ("network", f"http://{SERVER}:8005", SERVER),
-        "no-answer": ("network", f"http://{SERVER}:8006", SERVER),
-        "unreachable": ("network", f"http://{UNREACHABLE}:8001", UNREACHABLE),
-        "dns": ("network", f"http://{NOWHERE}", NOWHERE),
-        "tls": ("network", f"https://{SERVER}:8007", SERVER),
-        "503": ("service_unavailable", f"http://{SERVER}:8001", SERVER),
-        "502": ("service_unavailable", f"http://{SERVER}:8004", SERVER),
-        "500": ("service_unavailable", f"http://{SERVER}:8003", SERVER),
-        "429": ("rate_limit", f"http://{SERVER}:8002", SERVER),
-        "cut-short": ("network", f"http://{SERVER}:8008", SERVER),
+        "refused": ("network", f"{NET}.9"),
+        "reset": ("network", f"{NET}.5"),
+        "no-answer": ("network", f"{NET}.6"),
+        "unreachable": ("network", UNREACHABLE),
+        "dns": ("network", NOWHERE),
+        "tls": ("network", f"{NET}.7"),
+        "503": ("service_unavailable", f"{NET}.1"),
+        "502": ("service_unavailable", f"{NET}.4"),
+        "500": ("service_unavailable", f"{NET}.3"),
+        "429": ("rate_limit", f"{NET}.2"),
+        "cut-short": ("network", f"{NET}.8"),
     }
     cases = []
     for fault in faults:
-        category, url, host = targets[fault]
+        category, host = targets[fault]
+        url = f"{'https' if fault == 'tls' else 'http'}://{host}"
         command = make.format(url=url, host=host)
         cases.append(_transient(f"{tool}-{fault}", tool, category, command, key, files, needs))
     return cases
@@ -805,7 +806,7 @@ TRANSIENT: list[Case] = [
     ),
     *_per_fault(
         "podman",
-        "podman pull --tls-verify=false {host}:8009/library/alpine:3.20",
+        "podman pull --tls-verify=false {host}/library/alpine:3.20",
         r"Error|error|dial tcp",
         ("refused", "dns"),
         needs=("podman",),

@@ -1,20 +1,23 @@
 """Fault servers for the tool zoo: real clients meet real network failures.
 
-Run inside a network namespace of its own (see `generate.py`), listening on every
-address of it, one port per fault:
+Run inside a network namespace of its own (see `generate.py`), one address per
+fault, on port 80 as a registry's web server would be (443 for the TLS fault). The
+addresses are from TEST-NET-3 (203.0.113.0/24, RFC 5737): public in shape, so the
+messages read as they would for a registry, never as a loopback or private service.
 
-| port | fault |
+| address | fault |
 |---|---|
-| 8001 | HTTP 503 Service Unavailable |
-| 8002 | HTTP 429 Too Many Requests, `Retry-After: 1` |
-| 8003 | HTTP 500 Internal Server Error |
-| 8004 | HTTP 502 Bad Gateway |
-| 8005 | the connection is reset once the request has arrived |
-| 8006 | the request is read and never answered |
-| 8007 | a TLS client gets plain bytes back (handshake failure) |
-| 8008 | HTTP 200 whose body stops short of its Content-Length |
+| 203.0.113.1 | HTTP 503 Service Unavailable |
+| 203.0.113.2 | HTTP 429 Too Many Requests, `Retry-After: 1` |
+| 203.0.113.3 | HTTP 500 Internal Server Error |
+| 203.0.113.4 | HTTP 502 Bad Gateway |
+| 203.0.113.5 | the connection is reset once the request has arrived |
+| 203.0.113.6 | the request is read and never answered |
+| 203.0.113.7:443 | a TLS client gets plain bytes back (handshake failure) |
+| 203.0.113.8 | HTTP 200 whose body stops short of its Content-Length |
+| 203.0.113.9 | nothing listens (connection refused) |
 
-Port 8009 has nothing listening (connection refused). Standard library only.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -26,17 +29,18 @@ import sys
 import threading
 import time
 
-PORTS = {
-    8001: "503",
-    8002: "429",
-    8003: "500",
-    8004: "502",
-    8005: "reset",
-    8006: "silent",
-    8007: "not-tls",
-    8008: "short-body",
+NETWORK = "203.0.113"
+FAULTS = {
+    1: "503",
+    2: "429",
+    3: "500",
+    4: "502",
+    5: "reset",
+    6: "silent",
+    7: "not-tls",
+    8: "short-body",
 }
-REFUSED_PORT = 8009
+REFUSED = 9  # an address of the namespace where nothing listens
 _REASONS = {
     "503": "Service Unavailable",
     "429": "Too Many Requests",
@@ -87,10 +91,10 @@ def _serve(conn: socket.socket, fault: str) -> None:
         conn.close()
 
 
-def _listen(port: int, fault: str) -> None:
+def _listen(address: str, fault: str) -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("0.0.0.0", port))
+    server.bind((address, 443 if fault == "not-tls" else 80))
     server.listen(64)
     while True:
         conn, _ = server.accept()
@@ -98,8 +102,9 @@ def _listen(port: int, fault: str) -> None:
 
 
 def main() -> int:
-    for port, fault in PORTS.items():
-        threading.Thread(target=_listen, args=(port, fault), daemon=True).start()
+    for host, fault in FAULTS.items():
+        address = f"{NETWORK}.{host}"
+        threading.Thread(target=_listen, args=(address, fault), daemon=True).start()
     print("ready", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         sys.stdin.read()  # serve until the generator closes our stdin

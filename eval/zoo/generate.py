@@ -17,7 +17,8 @@ runs the tool as a workflow's `run:` step would (bash, `CI=true`,
 `labels.jsonl` labels both (kind and category known by construction, the lines
 that explain the failure as `chunk`); `tools.json` records each tool's version.
 Transient cases run real clients against `faults.py`, in a network namespace of
-its own at 10.200.0.2, so no address is loopback.
+its own at documentation addresses (203.0.113.0/24), so no address is loopback or
+private.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES, SERVER, Case
+from cases import CASES, NET, Case
 
 HERE = Path(__file__).resolve().parent
 SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
@@ -212,7 +213,7 @@ def _environment(home: Path) -> dict[str, str]:
 
 
 class FaultServers:
-    """faults.py in a network namespace of its own, reachable at SERVER."""
+    """faults.py in a network namespace of its own, at NET.1 to NET.9."""
 
     def __enter__(self) -> FaultServers:
         self._exit()
@@ -220,9 +221,9 @@ class FaultServers:
             f"ip netns add {NETNS}",
             "ip link add zoo0 type veth peer name zoo1",
             f"ip link set zoo1 netns {NETNS}",
-            "ip addr add 10.200.0.1/24 dev zoo0",
+            f"ip addr add {NET}.254/24 dev zoo0",
             "ip link set zoo0 up",
-            f"ip netns exec {NETNS} ip addr add {SERVER}/24 dev zoo1",
+            *(f"ip netns exec {NETNS} ip addr add {NET}.{n}/24 dev zoo1" for n in range(1, 10)),
             f"ip netns exec {NETNS} ip link set zoo1 up",
             f"ip netns exec {NETNS} ip link set lo up",
         ):
