@@ -175,6 +175,7 @@ PERSISTENT: list[Case] = [
         "test",
         "jest --ci",
         r"●|Expected|Received|Tests:.*failed",
+        package_DOT_json='{ "name": "zoo", "private": true }\n',
         sum_DOT_js="module.exports = (a, b) => a - b;\n",
         sum_DOT_test_DOT_js="const sum = require('./sum');\n\n"
         "test('adds 1 + 2 to equal 3', () => {\n  expect(sum(1, 2)).toBe(3);\n});\n",
