@@ -734,7 +734,8 @@ def _per_fault(
         category, host = targets[fault]
         url = f"{'https' if fault == 'tls' else 'http'}://{host}"
         command = make.format(url=url, host=host)
-        cases.append(_transient(f"{tool}-{fault}", tool, category, command, key, files, needs))
+        made = {name: text.replace("{url}", url) for name, text in (files or {}).items()}
+        cases.append(_transient(f"{tool}-{fault}", tool, category, command, key, made, needs))
     return cases
 
 
@@ -809,8 +810,78 @@ TRANSIENT: list[Case] = [
         "podman",
         "podman pull --tls-verify=false {host}/library/alpine:3.20",
         r"Error|error|dial tcp",
-        ("refused", "dns"),
+        ("refused", "dns", "503", "429"),
         needs=("podman",),
+    ),
+    *_per_fault(
+        "uv",
+        "uv venv -q .venv && UV_HTTP_TIMEOUT=3 UV_HTTP_RETRIES=0 uv pip install --no-cache "
+        "--python .venv --index-url {url}/simple requests",
+        r"error|Caused by",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "429"),
+        needs=("uv",),
+    ),
+    *_per_fault(
+        "yarn",
+        "yarn install --non-interactive --registry {url}/ --network-timeout 3000 "
+        "--cache-folder ./.yarn-cache",
+        r"error|info There appears",
+        ("refused", "reset", "no-answer", "dns", "503", "429"),
+        files={"package.json": _PACKAGE_JSON},
+        needs=("yarn",),
+    ),
+    *_per_fault(
+        "pnpm",
+        "pnpm install --registry={url}/ --fetch-timeout=3000 --store-dir ./.pnpm-store",
+        r"ERR_PNPM|ERROR|WARN",
+        ("refused", "reset", "no-answer", "dns", "503", "429"),
+        files={"package.json": _PACKAGE_JSON},
+        needs=("pnpm",),
+    ),
+    *_per_fault(
+        "maven",
+        "mvn -B -q -s settings.xml -Dmaven.repo.local=./m2 -Dmaven.wagon.rto=3000 "
+        "-Dmaven.wagon.http.retryHandler.count=0 compile",
+        r"\[ERROR\]",
+        # Maven waits out a 429's Retry-After again and again: no case for it.
+        ("refused", "no-answer", "dns", "503"),
+        files={
+            "settings.xml": "<settings><mirrors><mirror><id>zoo</id><mirrorOf>*</mirrorOf>"
+            "<url>{url}/maven2</url></mirror></mirrors></settings>\n",
+            "pom.xml": "<project><modelVersion>4.0.0</modelVersion><groupId>test.zoo</groupId>"
+            "<artifactId>zoo</artifactId><version>1.0</version></project>\n",
+        },
+        needs=("mvn",),
+    ),
+    *_per_fault(
+        "composer",
+        "COMPOSER_HOME=./.composer composer install --no-interaction --no-plugins",
+        r"could not be downloaded|curl error|\[Composer",
+        ("refused", "dns", "503", "429"),
+        files={
+            "composer.json": '{ "repositories": [{ "type": "composer", "url": "{url}" }, '
+            '{ "packagist.org": false }], "require": { "psr/log": "^3.0" }, '
+            '"config": { "secure-http": false } }\n'
+        },
+        needs=("composer",),
+    ),
+    *_per_fault(
+        "bundler",
+        "BUNDLE_PATH=./vendor bundle install --retry 0",
+        r"Could not fetch|Could not reach|error|Errno",
+        ("refused", "dns", "503"),
+        files={"Gemfile": 'source "{url}"\ngem "rake"\n'},
+        needs=("bundle",),
+    ),
+    *_per_fault(
+        "apt",
+        "mkdir -p lists/partial && echo 'deb [trusted=yes] {url}/debian bookworm main' > zoo.list && "
+        "apt-get -o Dir::Etc::SourceList=$PWD/zoo.list -o Dir::Etc::SourceParts=/nonexistent "
+        "-o Dir::State::Lists=$PWD/lists -o Acquire::http::Timeout=3 -o Acquire::Retries=0 "
+        "-o APT::Update::Error-Mode=any update",
+        r"^(?:Err|E|W):|Could not|Unable to connect|Temporary failure",
+        ("refused", "no-answer", "dns", "503"),
+        needs=("apt-get",),
     ),
 ]
 

