@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from healer import __version__
+from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result
 from healer.classifier.rule import RulesError
 from healer.classifier.rulepack import load_pack
@@ -60,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     classify.add_argument(
         "--format", choices=["text", "json"], default="text", help="text report or JSON Lines"
+    )
+    classify.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="GREEN.log",
+        help="the log of a passing run of the same job: lines it printed too are noise",
     )
     common(classify)
 
@@ -115,8 +122,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     if args.command == "classify":
+        baseline = None
+        if args.baseline is not None:
+            try:
+                baseline = Baseline.from_path(args.baseline)
+            except OSError as exc:
+                print(
+                    f"healer: error: {args.baseline}: cannot read the baseline log: "
+                    f"{exc.strerror or exc}",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
         for path in args.paths:
-            result = classifier.classify_path(path)
+            result = classifier.classify_path(path, baseline)
             if args.format == "json":
                 sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
             else:

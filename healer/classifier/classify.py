@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from healer.classifier.baseline import Baseline
 from healer.classifier.excerpt import DEFAULT_MAX_LINES, build_excerpt
 from healer.classifier.fingerprint import fingerprint
 from healer.classifier.parallel import scan_file
@@ -74,20 +75,23 @@ class Classifier:
         self.max_excerpt_lines = max_excerpt_lines
         self.scanner = Scanner(self.rules, engine)
 
-    def classify_stream(self, stream: BinaryIO, name: str) -> Result:
-        return self._result(self.scanner.scan(stream), name)
+    def classify_stream(
+        self, stream: BinaryIO, name: str, baseline: Baseline | None = None
+    ) -> Result:
+        return self._result(self.scanner.scan(stream), name, baseline)
 
-    def classify_path(self, path: Path) -> Result:
-        """A log file; a large one is scanned on two cores (see `parallel`)."""
+    def classify_path(self, path: Path, baseline: Baseline | None = None) -> Result:
+        """A log file; a large one is scanned on two cores (see `parallel`). With a
+        `baseline` (the last green run's log), what it printed too is noise."""
         try:
             scan = scan_file(self.scanner, path)
         except OSError as exc:
             return unreadable(str(path), exc.strerror or str(exc))
-        return self._result(scan, str(path))
+        return self._result(scan, str(path), baseline)
 
-    def _result(self, scan: ScanResult, name: str) -> Result:
-        verdict = decide(scan, self.rules, self.commands)
-        excerpt = build_excerpt(verdict, scan, self.max_excerpt_lines)
+    def _result(self, scan: ScanResult, name: str, baseline: Baseline | None) -> Result:
+        verdict = decide(scan, self.rules, self.commands, baseline)
+        excerpt = build_excerpt(verdict, scan, self.max_excerpt_lines, baseline)
         decided_by: Rule | CommandRule | None = verdict.rule
         if decided_by is None:
             decided_by = verdict.command_rule

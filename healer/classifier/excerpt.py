@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from healer.classifier.baseline import Baseline
 from healer.classifier.scan import Hit, ScanResult
 from healer.classifier.verdict import Verdict
 
@@ -41,9 +42,13 @@ def _is_generic(text: str) -> bool:
 
 
 def build_excerpt(
-    verdict: Verdict, scan: ScanResult, max_lines: int = DEFAULT_MAX_LINES
+    verdict: Verdict,
+    scan: ScanResult,
+    max_lines: int = DEFAULT_MAX_LINES,
+    baseline: Baseline | None = None,
 ) -> list[tuple[int, str]]:
-    """(line number, clean text) pairs, in log order, at most `max_lines`."""
+    """(line number, clean text) pairs, in log order, at most `max_lines`; with a
+    `baseline`, where no rule decides, only the lines the green run did not print."""
     chosen: dict[int, str] = {}
     anchor = verdict.region.anchor
 
@@ -57,7 +62,12 @@ def build_excerpt(
     if verdict.deciding:
         weak = verdict.rule is not None and verdict.rule.weight <= WEAK_RULE_WEIGHT
         before = WEAK_RULE_BEFORE if weak else DECIDING_BEFORE
-        take(_window(verdict.deciding[0], before, DECIDING_AFTER, anchor))
+        window = _window(verdict.deciding[0], before, DECIDING_AFTER, anchor)
+        if baseline is not None and len(baseline) and verdict.rule and verdict.rule.fallback:
+            # A bare exit line decided: show what this run printed and the green one did not.
+            hit_line = verdict.deciding[0].line
+            window = [(n, t) for n, t in window if n == hit_line or not baseline.seen(t)]
+        take(window)
         # Tools report the failure where it happens and sum it up at the end: show
         # the first strong report with its following lines too.
         top = max((e.score for e in verdict.evidence), default=0.0)
@@ -74,7 +84,10 @@ def build_excerpt(
         # Nothing explained the failure: show what led up to the first failing exit line.
         anchor_hit = next((h for h in [*scan.errors, *scan.exits] if h.line == anchor), None)
         if anchor_hit is not None:
-            take(_window(anchor_hit, UNKNOWN_BEFORE, 0, None))
+            window = _window(anchor_hit, UNKNOWN_BEFORE, 0, None)
+            if baseline is not None and len(baseline):
+                window = [(n, t) for n, t in window if n == anchor or not baseline.seen(t)]
+            take(window)
     # The generic exit line says nothing the verdict does not: never show it.
     lines = sorted((line, text) for line, text in chosen.items() if not _is_generic(text))
     return _collapse_repeats(lines)

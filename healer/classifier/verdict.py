@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from healer.classifier.baseline import Baseline
 from healer.classifier.command import Command, classify_command, is_trivial
 from healer.classifier.rule import CommandRule, Kind, Rule
 from healer.classifier.scan import Hit, ScanResult, exit_code
@@ -143,9 +144,16 @@ def failing_command(scan: ScanResult, region: Region) -> Command | None:
 
 
 def decide(
-    scan: ScanResult, rules: Sequence[Rule], commands: Sequence[CommandRule] = ()
+    scan: ScanResult,
+    rules: Sequence[Rule],
+    commands: Sequence[CommandRule] = (),
+    baseline: Baseline | None = None,
 ) -> Verdict:
+    """The verdict; with a `baseline` (the last green run's log), hits on lines it
+    printed too are not evidence."""
     region = failing_region(scan)
+    if baseline is not None and len(baseline):
+        scan = dataclasses.replace(scan, hits=[h for h in scan.hits if not baseline.seen(h.text)])
     verdict = _decide_by_rules(scan, rules, region)
     command = failing_command(scan, region)
     if command is None:
