@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import socket
 import tempfile
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +23,10 @@ if TYPE_CHECKING:
 
     from healer.github.retries import RetryBudget
 
+log = logging.getLogger("healer.github.fetch")
 FAILED_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
+# GitHub keeps logs 90 days by default: an older green run's logs are likely gone.
+GREEN_MAX_AGE = timedelta(days=90)
 _MATRIX_SUFFIX = re.compile(r"\s+\(.*\)$")
 LOG_TIMEOUT = 60.0  # seconds without a byte from the log storage
 LOG_DEADLINE_TIMEOUTS = 10  # a whole download may take this many timeouts, no more
@@ -217,3 +222,57 @@ def download_log(job: FailedJob, folder: Path, budget: RetryBudget) -> Path:
                 f"({attempt} tries); re-run the analysis"
             )
         attempt += 1
+
+
+class LastGreenRun:
+    """The latest successful run of the same workflow on the same branch: its log of a
+    job is the baseline for that job's failure. Looked up once per run, on first need
+    (one request for the runs, one for their jobs, one per job for its log URL); any
+    trouble only means no baseline."""
+
+    def __init__(self, repo: Repository, run: WorkflowRun) -> None:
+        self.repo = repo
+        self.run = run
+        self.url: str | None = None
+        self._jobs: dict[str, WorkflowJob] | None = None
+
+    def _lookup(self) -> dict[str, WorkflowJob]:
+        branch = self.run.head_branch
+        if not branch:
+            return {}
+        oldest = datetime.now(UTC) - GREEN_MAX_AGE
+        runs = self.repo.get_workflow_runs(
+            branch=branch,  # type: ignore[arg-type]  # PyGithub takes a name too, as documented
+            event=self.run.event,
+            status="success",
+            exclude_pull_requests=True,
+        )
+        for candidate in runs.get_page(0):
+            if candidate.workflow_id != self.run.workflow_id or candidate.id == self.run.id:
+                continue
+            created = candidate.created_at
+            if created is not None and created.replace(tzinfo=created.tzinfo or UTC) < oldest:
+                return {}
+            self.url = str(candidate.html_url)
+            return {job.name: job for job in candidate.jobs("latest")}
+        return {}
+
+    def log_of(self, job: FailedJob, folder: Path, budget: RetryBudget) -> Path | None:
+        """The green run's log of the same job (same name, else same matrix base name)."""
+        import requests
+        from github import GithubException
+
+        try:
+            if self._jobs is None:
+                self._jobs = {}  # a failed lookup is not tried again for the next job
+                self._jobs = self._lookup()
+            green = self._jobs.get(job.name) or next(
+                (j for name, j in self._jobs.items() if base_name(name) == job.base_name), None
+            )
+            if green is None or green.conclusion != "success":
+                return None
+            same = FailedJob(green.id, green.name, job.base_name, green.html_url, None, green)
+            return download_log(same, folder, budget)
+        except (GithubException, FetchError, requests.RequestException) as exc:
+            log.info("no baseline from the last green run (%s)", type(exc).__name__)
+            return None

@@ -54,6 +54,8 @@ class RunContext:
     job_name: str
     job_url: str
     failed_step: str | None
+    # The last green run whose log was the baseline, if one was.
+    baseline_url: str | None = None
 
     @property
     def run_url(self) -> str:
@@ -79,6 +81,11 @@ def _facts(context: RunContext, result: Result) -> list[str]:
         lines.append(f"- **Failing step:** {inline(step)}")
     if result.command:
         lines.append(f"- **Failing command:** {code(result.command)}")
+    if context.baseline_url:
+        lines.append(
+            f"- **Compared with:** [the last green run]({context.baseline_url}); "
+            "lines it printed too are left out"
+        )
     lines.append(f"- **Fingerprint:** `{result.fingerprint}`")
     return lines
 

@@ -19,6 +19,7 @@ from typing import TextIO
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
 
+from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result
 from healer.classifier.redact import redact_lines
 from healer.classifier.rule import Kind, RulesError
@@ -75,7 +76,7 @@ def run(settings: Settings, commands: Commands) -> int:
     from github import GithubException
 
     from healer.github.client import make_client, rate_limited
-    from healer.github.fetch import download_log, failed_jobs, get_run
+    from healer.github.fetch import LastGreenRun, download_log, failed_jobs, get_run
 
     event = trigger(settings.event_name, read_event(settings.event_path), settings.repository)
     if event.skip_reason is not None:
@@ -120,10 +121,15 @@ def run(settings: Settings, commands: Commands) -> int:
             or (settings.workflow if run_id == settings.current_run_id else "")
             or str(workflow_run.name or "")
         )
+        # The same job's log in the last green run is the baseline: what it printed
+        # too is not evidence.
+        green = LastGreenRun(repo, workflow_run)
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
                 path = download_log(job, Path(folder), budget)
-                result = _redacted(classifier.classify_path(path), settings)
+                green_log = green.log_of(job, Path(folder), budget)
+                baseline = Baseline.from_path(green_log) if green_log is not None else None
+                result = _redacted(classifier.classify_path(path, baseline), settings)
                 _show_excerpt(commands, job, result)
                 context = RunContext(
                     repository=settings.repository,
@@ -134,6 +140,7 @@ def run(settings: Settings, commands: Commands) -> int:
                     job_name=job.name,
                     job_url=job.html_url,
                     failed_step=job.failed_step,
+                    baseline_url=green.url if baseline is not None else None,
                 )
                 if result.kind is Kind.PERSISTENT:
                     outcome = upsert.upsert(repo, policy, context, job, result, now, budget)

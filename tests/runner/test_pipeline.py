@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from healer.github.render import find_marker
+from tests.classifier.helpers import gha_log
 from tests.github.fake_github import FakeGitHub
 from tests.github.fake_github.state import Repo, Run
 from tests.runner.action_run import (
@@ -68,8 +69,9 @@ def test_second_failure_comments_on_the_same_issue(
     assert "occurrence 2" in comment.body
     assert str(second.id) in comment.body
     assert "**Occurrences:** 2" in (issue.body or "")
-    # The comment path: run, jobs, log URL, open issues, body update, new comment.
-    assert len(api_requests(fake_github)) - before <= 6
+    # The comment path: run, jobs, log URL, the last green run (none here), open issues,
+    # body update, new comment.
+    assert len(api_requests(fake_github)) - before <= 7
 
 
 def test_re_running_the_analysis_never_counts_a_job_twice(
@@ -104,14 +106,60 @@ def test_re_running_the_analysis_never_counts_a_job_twice(
     assert len(issue.comments) == 2
 
 
-def test_create_path_stays_within_eight_requests_when_labels_exist(
+def test_create_path_stays_within_nine_requests_when_labels_exist(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path
 ) -> None:
     repo.add_label("ci-failure")
     repo.add_label("automated")
     result = run_action(fake_github, tmp_path, failing_run(repo))
     assert result.outputs["action"] == "created"
-    assert len(api_requests(fake_github)) <= 8
+    assert len(api_requests(fake_github)) <= 9  # 8, and one to look for the last green run
+
+
+# A test that logs a refused connection on purpose in every run: noise, not a network blip.
+NOISE = "npm ERR! code ECONNRESET"
+STEPS = [("Set up job", "success"), ("Run ./ci/check.sh", "failure")]
+
+
+def test_the_last_green_run_of_the_job_is_the_baseline(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    def log(*lines: str) -> bytes:
+        return gha_log("##[group]Run ./ci/check.sh", "##[endgroup]", *lines)
+
+    failing = failing_run(
+        repo,
+        log=log(
+            NOISE,
+            "cart.mod: the discount table has 3 rows",
+            "##[error]Process completed with exit code 1.",
+        ),
+        job="check",
+    )
+    alone = run_action(fake_github, tmp_path, failing, **{"dry-run": "true"})
+    assert alone.outputs["classification"] == "transient"  # misled by the noise
+
+    green = repo.add_run("Tests", conclusion="success", workflow_id=failing.workflow_id)
+    green.add_job(
+        "check",
+        conclusion="success",
+        steps=[(n, "success") for n, _ in STEPS],
+        log=log(NOISE, "all checks passed"),
+    )
+    repo.add_label("ci-failure")
+    repo.add_label("automated")
+    before = len(api_requests(fake_github))
+    result = run_action(fake_github, tmp_path, failing)
+    assert result.outputs["classification"] == "persistent"
+    assert result.outputs["action"] == "created"
+    (issue,) = repo.issues.values()
+    assert f"[the last green run](https://github.com/{REPO}/actions/runs/{green.id})" in (
+        issue.body or ""
+    )
+    assert NOISE not in (issue.body or "")
+    assert "cart.mod: the discount table has 3 rows" in (issue.body or "")
+    # Three requests more than the create path's eight: runs, their jobs, the log URL.
+    assert len(api_requests(fake_github)) - before <= 8 + 3
 
 
 def test_a_transient_failure_opens_no_issue(

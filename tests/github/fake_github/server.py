@@ -140,6 +140,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], tuple[str, str], str]] = [
     (method, re.compile(_REPO + tail), (scope, level), handler)
     for method, tail, scope, level, handler in [
         ("GET", "", "metadata", "read", "_get_repo"),
+        ("GET", "/actions/runs", "actions", "read", "_list_runs"),
         ("GET", r"/actions/runs/(?P<run_id>\d+)", "actions", "read", "_get_run"),
         ("GET", r"/actions/runs/(?P<run_id>\d+)/jobs", "actions", "read", "_list_jobs"),
         (
@@ -450,6 +451,26 @@ class FakeGitHub:
     def _get_run(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
         known = {r.full_name: r for r in self.repos.values()}
         return Reply(200, run_json(repo, self._run(repo, p), self.url, known))
+
+    def _list_runs(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
+        """The repository's runs, newest first, filtered as GitHub does by branch, event
+        and status (a status or a conclusion)."""
+        runs = sorted(repo.runs.values(), key=lambda run: (run.created_at, run.id), reverse=True)
+        branch, event, status = r.param("branch"), r.param("event"), r.param("status")
+        runs = [
+            run
+            for run in runs
+            if (not branch or run.head_branch == branch)
+            and (not event or run.event == event)
+            and (not status or status in (run.status, run.conclusion))
+        ]
+        chunk, headers = self._page(r, runs)
+        known = {r.full_name: r for r in self.repos.values()}
+        body = {
+            "total_count": len(runs),
+            "workflow_runs": [run_json(repo, run, self.url, known) for run in chunk],
+        }
+        return Reply(200, body, headers)
 
     def _list_jobs(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
         run = self._run(repo, p)
