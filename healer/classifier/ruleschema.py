@@ -33,6 +33,25 @@ _UNPORTABLE = re.compile(r"\(\?[=!<]|\(\?P[=<]|\\[1-9]|\(\?#|\\[AZzG]")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _check_compiles(pattern: str, what: str) -> None:
+    """Refuse a pattern that does not compile or that matches an empty `what`."""
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
+    if regex.search(""):
+        raise ValueError(f"pattern {pattern!r} matches the empty {what}")
+
+
+def _check_backtracking(pattern: str, flags: int) -> None:
+    if may_backtrack_catastrophically(pattern, flags):
+        raise ValueError(
+            f"pattern {pattern!r} repeats a group that itself repeats (like (a+)+), "
+            "which can take hours on one long line; make each repetition start "
+            "with a character the inner part cannot match, or drop the outer repeat"
+        )
+
+
 class SamplesModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,24 +87,14 @@ class RuleModel(BaseModel):
                     f"pattern {pattern!r} uses look-around, a back-reference or an anchor "
                     "other than ^ and $; the fast engines cannot run it"
                 )
-            try:
-                regex = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
-            if regex.search(""):
-                raise ValueError(f"pattern {pattern!r} matches the empty line")
+            _check_compiles(pattern, "line")
         return value
 
     @model_validator(mode="after")
     def _no_runaway_backtracking(self) -> RuleModel:
         flags = re.IGNORECASE if self.ignore_case else 0
         for pattern in (*self.patterns, *self.exclude):
-            if may_backtrack_catastrophically(pattern, flags):
-                raise ValueError(
-                    f"pattern {pattern!r} repeats a group that itself repeats (like (a+)+), "
-                    "which can take hours on one long line; make each repetition start "
-                    "with a character the inner part cannot match, or drop the outer repeat"
-                )
+            _check_backtracking(pattern, flags)
         return self
 
     @model_validator(mode="after")
@@ -132,16 +141,8 @@ class CommandModel(BaseModel):
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:
-            try:
-                regex = re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
-            if regex.search(""):
-                raise ValueError(f"pattern {pattern!r} matches the empty command")
-            if may_backtrack_catastrophically(pattern, 0):
-                raise ValueError(
-                    f"pattern {pattern!r} repeats a group that itself repeats (like (a+)+)"
-                )
+            _check_compiles(pattern, "command")
+            _check_backtracking(pattern, 0)
         return value
 
     @field_validator("category")
