@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--misses", action="store_true", help="also list every log whose verdict was wrong"
     )
+    evaluate.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="ignore the labels' baseline logs (to measure what they add)",
+    )
     common(evaluate)
     return parser
 
@@ -145,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from healer.classifier.evaluate import LabelsError, evaluate, render_report
 
     try:
-        report = evaluate(classifier, args.labels, args.root)
+        report = evaluate(classifier, args.labels, args.root, not args.no_baselines)
     except LabelsError as exc:
         print(f"healer: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

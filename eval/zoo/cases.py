@@ -886,3 +886,74 @@ TRANSIENT: list[Case] = [
 ]
 
 CASES: list[Case] = [*PERSISTENT, *TRANSIENT]
+
+# The fault mended: files that replace the faulty ones, so that the same command passes.
+# Each pair (the failing run, the passing one) measures the last-green-run baseline.
+FIXES: dict[str, dict[str, str]] = {
+    "pytest-assert": {
+        "test_cart.py": "from cart import total\n\n\ndef test_total_applies_discount():\n"
+        "    assert total([1000, 500], discount=10) == 1350\n"
+    },
+    "unittest-failure": {
+        "test_cart.py": "import unittest\n\nfrom cart import total\n\n\n"
+        "class CartTest(unittest.TestCase):\n    def test_discount(self):\n"
+        "        self.assertEqual(total([1000, 500], discount=10), 1350)\n"
+    },
+    "mypy-type-error": {
+        "app.py": "def count(items: list[str]) -> int:\n    return len(items)\n\n\n"
+        "total: int = count(['a', 'b'])\n"
+    },
+    "ruff-check": {"app.py": "import sys\n\n\ndef main():\n    return sys.argv\n"},
+    "flake8": {"app.py": "def main():\n    x = 1\n    return x\n"},
+    "black-check": {"app.py": 'def main(a, b):\n    return {"a": a, "b": b}\n'},
+    "jest-failure": {"sum.js": "module.exports = (a, b) => a + b;\n"},
+    "vitest-failure": {"sum.mjs": "export const sum = (a, b) => a + b;\n"},
+    "mocha-failure": {
+        "test/sum.test.js": "const assert = require('assert');\n\n"
+        "describe('sum', () => {\n  it('adds', () => {\n    assert.strictEqual(1 + 2, 3);\n  });\n});\n"
+    },
+    "tsc-type-error": {
+        "app.ts": "function count(items: string[]): number {\n  return items.length;\n}\n\n"
+        "const total: number = count(['a']);\nconsole.log(total);\n"
+    },
+    "eslint": {"src/app.js": "const used = 1;\nconsole.log(used);\n"},
+    "prettier-check": {"src/app.js": "const a = { b: 1, c: 2 };\nconsole.log(a);\n"},
+    "go-test-failure": {"cart.go": "package zoo\n\nfunc Total(a, b int) int { return a + b }\n"},
+    "gofmt": {"main.go": "package main\n\nfunc main() {\n\tx := 1\n\t_ = x\n}\n"},
+    "go-build-error": {"main.go": "package main\n\nfunc main() {\n\tvar n int = 3\n\t_ = n\n}\n"},
+    "cargo-test-failure": {
+        "src/lib.rs": "pub fn add(a: i32, b: i32) -> i32 { a + b }\n\n#[cfg(test)]\nmod tests {\n"
+        "    #[test]\n    fn adds() {\n        assert_eq!(super::add(1, 2), 3);\n    }\n}\n"
+    },
+    "cargo-build-error": {"src/lib.rs": "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n"},
+    "gcc-compile-error": {"src/cart.c": "int total(int a, int b) {\n    return a + b;\n}\n"},
+    "ctest-failure": {
+        "test.c": "#include <stdio.h>\nint main(void) {\n    int total = 1 + 2;\n"
+        '    if (total != 3) { printf("cart_total: expected 3, got %d\\n", total); return 1; }\n'
+        "    return 0;\n}\n"
+    },
+    "javac-error": {
+        "src/Cart.java": "public class Cart {\n    int price = 2;\n    int count = 3;\n"
+        "    int total() {\n        return price * count;\n    }\n}\n"
+    },
+    "rspec-failure": {
+        "spec/cart_spec.rb": "RSpec.describe 'cart' do\n  it 'totals' do\n"
+        "    expect(1 + 2).to eq(3)\n  end\nend\n"
+    },
+    "minitest-failure": {
+        "test/cart_test.rb": "require 'minitest/autorun'\n\nclass CartTest < Minitest::Test\n"
+        "  def test_total\n    assert_equal 3, 1 + 2\n  end\nend\n"
+    },
+    "phpunit-failure": {
+        "tests/CartTest.php": "<?php\nuse PHPUnit\\Framework\\TestCase;\n\n"
+        "final class CartTest extends TestCase\n{\n    public function testTotal(): void\n    {\n"
+        "        $this->assertSame(3, 1 + 2);\n    }\n}\n"
+    },
+    "shellcheck": {
+        "scripts/deploy.sh": '#!/bin/bash\nfiles=$1\nrm -rf "$files"\ncd /tmp || exit\n'
+    },
+    "bats-failure": {
+        "test/cart.bats": '@test "total adds" {\n  result=$((1 + 2))\n  [ "$result" -eq 3 ]\n}\n'
+    },
+    "mix-test-failure": {"lib/zoo.ex": "defmodule Zoo do\n  def add(a, b), do: a + b\nend\n"},
+}

@@ -12,7 +12,9 @@ runs the tool as a workflow's `run:` step would (bash, `CI=true`,
 - `logs/<id>.log`: wrapped the way GitHub Actions shows a failed step in a job's
   log (timestamps, the `Run` group with its script, workflow commands shown as
   `##[error]`, the failing exit line);
-- `pasted/<id>.log`: the tool's output alone, as people paste it into an issue.
+- `pasted/<id>.log`: the tool's output alone, as people paste it into an issue;
+- `green/<id>.log`: for the cases `FIXES` mends, the same job passing, the baseline
+  of its failing log.
 
 `labels.jsonl` labels both (kind and category known by construction, the lines
 that explain the failure as `chunk`); `tools.json` records each tool's version.
@@ -35,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES, NET, Case
+from cases import CASES, FIXES, NET, Case
 
 HERE = Path(__file__).resolve().parent
 SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
@@ -260,9 +262,9 @@ class FaultServers:
         _run(f"ip netns del {NETNS}")
 
 
-def run_case(case: Case) -> tuple[int, str] | None:
+def run_case(case: Case, fixed: bool = False) -> tuple[int, str] | None:
     """The tool's output (stdout and stderr as one stream) and exit code, or None
-    when a tool it needs is missing."""
+    when a tool it needs is missing; `fixed` runs it again with the fault mended."""
     env = _environment(SCRATCH / "home")
     if any(shutil.which(tool, path=env["PATH"]) is None for tool in case.needs):
         return None
@@ -270,7 +272,8 @@ def run_case(case: Case) -> tuple[int, str] | None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     (SCRATCH / "home").mkdir(exist_ok=True)
-    for name, text in case.files.items():
+    files = {**case.files, **(FIXES[case.id] if fixed else {})}
+    for name, text in files.items():
         path = work / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -307,7 +310,7 @@ def as_runner_shows(line: str) -> str:
 
 
 def wrap_gha(case: Case, output: str, code: int) -> str:
-    """The failed job's log as GitHub Actions stores it."""
+    """The job's log as GitHub Actions stores it (a failed step ends with its exit code)."""
     moment = datetime(2026, 11, 29, 9, 0, 0, tzinfo=UTC)
     lines: list[str] = []
 
@@ -336,7 +339,8 @@ def wrap_gha(case: Case, output: str, code: int) -> str:
     add("##[endgroup]")
     for text in output.splitlines():
         add(as_runner_shows(text))
-    add(f"##[error]Process completed with exit code {code}.")
+    if code != 0:
+        add(f"##[error]Process completed with exit code {code}.")
     add("Post job cleanup.")
     return "\n".join(lines) + "\n"
 
@@ -386,6 +390,15 @@ def main(argv: list[str] | None = None) -> int:
                 problems.append(f"{case.id}: exited 0; the fault did not show")
                 continue
             print(f"{case.id}: exit {code}, {len(output.splitlines())} lines", flush=True)
+            baseline = None
+            if case.id in FIXES:
+                green = run_case(case, fixed=True)
+                if green is None or green[0] != 0:
+                    problems.append(f"{case.id}: the mended project still fails")
+                else:
+                    baseline = f"green/{case.id}.log"
+                    (HERE / "green").mkdir(exist_ok=True)
+                    (HERE / baseline).write_text(wrap_gha(case, green[1], 0))
             for folder, text, ci in (
                 ("logs", wrap_gha(case, output, code), "github_actions"),
                 ("pasted", output, "pasted"),
@@ -405,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
                     "exit_code": code,
                     "chunk": chunk(case, output),
                 }
+                if baseline is not None and ci == "github_actions":
+                    labels[f"{folder}/{case.id}.log"]["baseline"] = baseline
     labels_path.write_text("".join(json.dumps(labels[k]) + "\n" for k in sorted(labels)))
     tools_path = HERE / "tools.json"
     known = json.loads(tools_path.read_text()) if tools_path.exists() else {}

@@ -1,7 +1,8 @@
 """The last green run of the same job as a baseline: what it printed too is noise.
 
 A line that also appears, once its varying parts are masked (`fingerprint.normalise`:
-numbers, ids, times, temporary and workspace paths), in the log of a passing run of
+ids, times, durations, temporary and workspace paths; not plain numbers, since
+`1 tests failed` must not pass for `0 tests failed`), in the log of a passing run of
 the same job says nothing about why this run failed: a deprecation warning, a
 retried download, a test that logs 'Error' on purpose. Such lines are never
 evidence and never the centre of the excerpt; when no rule decides, the excerpt is
@@ -26,7 +27,7 @@ BLOCK_BYTES = 1 << 20
 
 
 def _key(text: str) -> int:
-    masked = normalise(message_text(text))
+    masked = normalise(message_text(text), numbers=False)
     return int.from_bytes(hashlib.blake2b(masked.encode("utf-8"), digest_size=8).digest(), "big")
 
 

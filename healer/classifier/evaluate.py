@@ -1,8 +1,9 @@
 """`healer eval`: measure the rules on a labelled set of logs.
 
 The labels are JSON Lines with `path`, `kind`, `category` and optionally `chunk`
-(the lines that explain the failure), `confidence`, and fields that group the logs
-(`ecosystem`, `tool`, `language`, `ci`). Dataset categories map to the
+(the lines that explain the failure), `confidence`, `baseline` (the log of a
+passing run of the same job), and fields that group the logs (`ecosystem`,
+`tool`, `language`, `ci`). Dataset categories map to the
 classifier's vocabulary as below; a prediction counts as right when it is one of
 the accepted categories.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result
 from healer.classifier.logtext import clean_line
 
@@ -245,11 +247,23 @@ def _read_labels(path: Path) -> list[dict[str, Any]]:
     return labels
 
 
-def evaluate(classifier: Classifier, labels_path: Path, root: Path | None = None) -> Report:
+def evaluate(
+    classifier: Classifier,
+    labels_path: Path,
+    root: Path | None = None,
+    use_baselines: bool = True,
+) -> Report:
+    """A label may name a `baseline`: the log of a passing run of the same job."""
     base = root if root is not None else labels_path.parent
     report = Report()
     for label in _read_labels(labels_path):
-        result = classifier.classify_path(base / label["path"])
+        baseline = None
+        if use_baselines and isinstance(label.get("baseline"), str):
+            try:
+                baseline = Baseline.from_path(base / label["baseline"])
+            except OSError as exc:
+                raise LabelsError(f"{label['baseline']}: cannot read the baseline: {exc}") from None
+        result = classifier.classify_path(base / label["path"], baseline)
         accepted = ACCEPTED.get(label["category"])
         scored = (
             accepted is not None

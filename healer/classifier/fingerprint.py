@@ -52,15 +52,18 @@ _MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\d+(?:\.\d+)?"), "<n>"),
     (re.compile(r"\s+"), " "),
 )
+_NUMBERS = len(_MASKS) - 2  # the mask of plain numbers
 
 FINGERPRINT_LENGTH = 16
 SIGNATURE_LINES = 20
 
 
-def normalise(line: str) -> str:
-    """The signature form of one clean log line."""
-    for pattern, replacement in _MASKS:
-        line = pattern.sub(replacement, line)
+def normalise(line: str, numbers: bool = True) -> str:
+    """The signature form of one clean log line; `numbers=False` keeps plain numbers
+    (counts such as `1 failed` mean something when lines are compared, not hashed)."""
+    for index, (pattern, replacement) in enumerate(_MASKS):
+        if numbers or index != _NUMBERS:
+            line = pattern.sub(replacement, line)
     return line.strip()
 
 

@@ -70,7 +70,7 @@ MARKER_PATTERNS = (
     Pattern(r"script returned exit code \d+", TAG_EXIT),
 )
 _ONLY_COMMAND = {TAG_COMMAND}
-MAX_PROMPT_BYTES = 4096
+MAX_PROMPT_BYTES = 1024  # a command is kept to 500 characters anyway
 T = TypeVar("T")
 _EXIT_CODE = re.compile(r"(?:exit code|exited with) (\d+)")
 

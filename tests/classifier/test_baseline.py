@@ -31,6 +31,12 @@ def test_a_line_is_seen_whatever_its_numbers_times_and_paths() -> None:
     assert not Baseline().seen("anything")
 
 
+def test_counts_are_news_where_durations_are_not() -> None:
+    baseline = _baseline(gha_log("100% tests passed, 0 tests failed out of 1 in 0.52s"))
+    assert baseline.seen("100% tests passed, 0 tests failed out of 1 in 1.07s")
+    assert not baseline.seen("0% tests passed, 1 tests failed out of 1 in 0.52s")
+
+
 def test_what_the_green_run_printed_too_is_not_evidence() -> None:
     rules = [*TEST_RULES, rule("t-econn", "transient", "network", r"ECONNREFUSED", weight=3)]
     red = gha_log(

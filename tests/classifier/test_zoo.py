@@ -15,9 +15,12 @@ ZOO = Path(__file__).resolve().parents[2] / "eval" / "zoo"
 
 def test_every_label_names_a_log_of_the_zoo_and_every_log_is_labelled() -> None:
     labels = [json.loads(line) for line in (ZOO / "labels.jsonl").read_text().splitlines()]
-    named = {label["path"] for label in labels}
+    named = {label["path"] for label in labels} | {
+        label["baseline"] for label in labels if "baseline" in label
+    }
     on_disk = {f"{p.parent.name}/{p.name}" for p in ZOO.glob("*/*.log")}
     assert named == on_disk
+    assert sum("baseline" in label for label in labels) >= 20
     assert {label["ci"] for label in labels} == {"github_actions", "pasted"}
     tools = json.loads((ZOO / "tools.json").read_text())
     assert {label["tool"] for label in labels} <= set(tools)
