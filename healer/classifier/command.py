@@ -15,8 +15,9 @@ command names a category only when every simple command that a rule knows agrees
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from healer.classifier.rule import CommandRule
@@ -72,11 +73,12 @@ def command_in(text: str, line: int) -> Command | None:
 _SCRIPT_END = ("shell: ", "env:", "with:", "##[endgroup]", "##[group]")
 
 
-def step_script(first: str, following: Sequence[str]) -> str:
+def step_script(first: str, following: Iterable[str]) -> str:
     """A GitHub Actions step's script: the lines the runner prints after `##[group]Run …`
-    up to its `shell:`, `with:` or `env:` line (the first line repeats `first`)."""
+    up to its `shell:`, `with:` or `env:` line (the first line repeats `first`).
+    `following` is read only as far as needed."""
     script: list[str] = []
-    for text in following[:MAX_SCRIPT_LINES]:
+    for text in itertools.islice(following, MAX_SCRIPT_LINES):
         if text.startswith(_SCRIPT_END):
             break
         script.append(text)

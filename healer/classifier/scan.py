@@ -309,9 +309,12 @@ class _ScanState:
         if command.origin == TRAVIS_EXIT and exit_code(text) == 0:
             return
         if command.origin == STEP:
-            following = block[end + 1 : end + 1 + STEP_SCRIPT_BYTES]
-            lines = [clean_line(raw) for raw in split_lines(following)]
-            script = step_script(command.text, [line.strip() for line in lines])
+            # Only the group's own lines: its script, shell and env, up to ##[endgroup].
+            limit = min(len(block), end + 1 + STEP_SCRIPT_BYTES)
+            close = block.find(b"##[endgroup]", end + 1, limit)
+            following = block[end + 1 : limit if close == -1 else close]
+            lines = (clean_line(raw).strip() for raw in split_lines(following))
+            script = step_script(command.text, lines)
             command = Command(command.line, script, command.origin)
         self.commands.add(command)
 
