@@ -127,7 +127,9 @@ def run(settings: Settings, commands: Commands) -> int:
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
                 path = download_log(job, Path(folder), budget)
-                green_log = green.log_of(job, Path(folder), budget)
+                green_log = (
+                    green.log_of(job, Path(folder), budget) if settings.compare_last_green else None
+                )
                 baseline = Baseline.from_path(green_log) if green_log is not None else None
                 result = _redacted(classifier.classify_path(path, baseline), settings)
                 _show_excerpt(commands, job, result)

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # Seconds the action may spend, in all, waiting to retry GitHub's API; a rate
     # limit that resets later ends the action with an error instead of a long sleep.
     max_retry_wait: int = _input("max-retry-wait", 180, ge=0, le=3600)
+    # The same job in the last green run as the baseline of each failed job's log.
+    compare_last_green: bool = _input("compare-last-green", True)
 
     # The runner's variables.
     api_url: str = _runner("GITHUB_API_URL", "https://api.github.com")
@@ -136,6 +138,7 @@ _INPUT_NAMES = {
     "dry_run": "dry-run",
     "max_excerpt_lines": "max-excerpt-lines",
     "max_retry_wait": "max-retry-wait",
+    "compare_last_green": "compare-last-green",
 }
 
 

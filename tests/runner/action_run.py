@@ -71,6 +71,7 @@ def run_action(
         "dry-run": "",
         "max-excerpt-lines": "",
         "max-retry-wait": "",
+        "compare-last-green": "",
     }
     env = {
         "PATH": os.environ["PATH"],

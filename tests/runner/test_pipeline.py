@@ -161,6 +161,13 @@ def test_the_last_green_run_of_the_job_is_the_baseline(
     # Three requests more than the create path's eight: runs, their jobs, the log URL.
     assert len(api_requests(fake_github)) - before <= 8 + 3
 
+    before = len(api_requests(fake_github))
+    off = run_action(
+        fake_github, tmp_path, failing, **{"dry-run": "true", "compare-last-green": "false"}
+    )
+    assert off.outputs["classification"] == "transient"  # no baseline, no lookup
+    assert not any(r.path.endswith("/actions/runs") for r in api_requests(fake_github)[before:])
+
 
 def test_a_transient_failure_opens_no_issue(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path

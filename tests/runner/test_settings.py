@@ -47,6 +47,7 @@ def test_empty_inputs_take_the_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.dry_run is False
     assert settings.max_excerpt_lines == 40
     assert settings.max_retry_wait == 180
+    assert settings.compare_last_green is True
     assert settings.rules_file == ".github/self-healing.yml"
     assert settings.target_run_id == 1001
     assert settings.workflow_name is None
@@ -61,6 +62,7 @@ def test_inputs_with_hyphens_are_read(env: pytest.MonkeyPatch) -> None:
     env.setenv("INPUT_DRY-RUN", "true")
     env.setenv("INPUT_WORKFLOW-NAME", "Lint")
     env.setenv("INPUT_JOB-NAME", "test")
+    env.setenv("INPUT_COMPARE-LAST-GREEN", "false")
     env.setenv("GITHUB_API_URL", "http://127.0.0.1:8080/api/v3/")
     settings = Settings()
     assert settings.target_run_id == 77
@@ -68,6 +70,7 @@ def test_inputs_with_hyphens_are_read(env: pytest.MonkeyPatch) -> None:
     assert settings.dry_run is True
     assert settings.workflow_name == "Lint"
     assert settings.job_name == "test"
+    assert settings.compare_last_green is False
     assert settings.api_url == "http://127.0.0.1:8080/api/v3"
 
 
