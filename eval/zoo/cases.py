@@ -749,7 +749,7 @@ _CARGO_DEP = {
 TRANSIENT: list[Case] = [
     *_per_fault(
         "pip",
-        "pip install --no-cache-dir --retries 1 --timeout 3 --trusted-host {host} "
+        "pip install --no-cache-dir --target ./site --retries 1 --timeout 3 --trusted-host {host} "
         "--index-url {url}/simple requests",
         r"ERROR|Retrying|Could not",
         # pip shows an index that answers 503, 502 or 429 only with -v: no case for them.

@@ -13,6 +13,8 @@ runs the tool as a workflow's `run:` step would (bash, `CI=true`,
   log (timestamps, the `Run` group with its script, workflow commands shown as
   `##[error]`, the failing exit line);
 - `pasted/<id>.log`: the tool's output alone, as people paste it into an issue;
+- `framed/<id>.log`: the same output framed as Travis CI, GitLab CI or Jenkins shows a
+  failed job (the cases take turns);
 - `green/<id>.log`: for the cases `FIXES` mends, the same job passing, the baseline
   of its failing log.
 
@@ -345,6 +347,37 @@ def wrap_gha(case: Case, output: str, code: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def wrap_other(case: Case, output: str, code: int, ci: str) -> str:
+    """The failed job's log as Travis CI, GitLab CI or Jenkins shows it."""
+    command = case.command.splitlines()[0]
+    lines = output.splitlines()
+    if ci == "travis":
+        head = [
+            "$ git clone --depth=50 https://github.com/example/zoo.git example/zoo",
+            "$ cd example/zoo",
+            f"$ {command}",
+        ]
+        tail = [
+            f'The command "{command}" exited with {code}.',
+            "",
+            "Done. Your build exited with 1.",
+        ]
+    elif ci == "gitlab":
+        head = [
+            "Running with gitlab-runner 17.5.0 (example)",
+            'Executing "step_script" stage',
+            f"$ {command}",
+        ]
+        tail = [f"ERROR: Job failed: exit code {code}"]
+    else:
+        head = ["Started by an SCM change", "[Pipeline] sh", f"+ {command}"]
+        tail = ["[Pipeline] }", f"ERROR: script returned exit code {code}", "Finished: FAILURE"]
+    return "\n".join([*head, *lines, *tail]) + "\n"
+
+
+FRAMINGS = ("travis", "gitlab", "jenkins")
+
+
 def chunk(case: Case, output: str) -> str:
     key = re.compile(case.key, re.MULTILINE)
     picked = [line for line in output.splitlines() if key.search(line)]
@@ -399,9 +432,11 @@ def main(argv: list[str] | None = None) -> int:
                     baseline = f"green/{case.id}.log"
                     (HERE / "green").mkdir(exist_ok=True)
                     (HERE / baseline).write_text(wrap_gha(case, green[1], 0))
+            framing = FRAMINGS[CASES.index(case) % len(FRAMINGS)]
             for folder, text, ci in (
                 ("logs", wrap_gha(case, output, code), "github_actions"),
                 ("pasted", output, "pasted"),
+                ("framed", wrap_other(case, output, code, framing), framing),
             ):
                 path = HERE / folder / f"{case.id}.log"
                 path.parent.mkdir(exist_ok=True)

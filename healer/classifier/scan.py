@@ -68,11 +68,15 @@ MARKER_PATTERNS = (
     Pattern(r"^Done\. Your build exited with \d+", TAG_EXIT),
     Pattern(r"^Finished: (?:FAILURE|ABORTED|UNSTABLE)", TAG_EXIT),
     Pattern(r"script returned exit code \d+", TAG_EXIT),
+    # GitLab's runner, CircleCI and Buildkite end a failed job or step so.
+    Pattern(r"^ERROR: Job failed: exit code \d+", TAG_EXIT),
+    Pattern(r"^Exited with code exit status \d+", TAG_EXIT),
+    Pattern(r"^🚨 Error: The command exited with status \d+", TAG_EXIT),
 )
 _ONLY_COMMAND = {TAG_COMMAND}
 MAX_PROMPT_BYTES = 1024  # a command is kept to 500 characters anyway
 T = TypeVar("T")
-_EXIT_CODE = re.compile(r"(?:exit code|exited with) (\d+)")
+_EXIT_CODE = re.compile(r"(?:exit code|exited with|exit status|with status) (\d+)")
 
 
 def exit_code(text: str) -> int | None:

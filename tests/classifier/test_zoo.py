@@ -21,7 +21,13 @@ def test_every_label_names_a_log_of_the_zoo_and_every_log_is_labelled() -> None:
     on_disk = {f"{p.parent.name}/{p.name}" for p in ZOO.glob("*/*.log")}
     assert named == on_disk
     assert sum("baseline" in label for label in labels) >= 20
-    assert {label["ci"] for label in labels} == {"github_actions", "pasted"}
+    assert {label["ci"] for label in labels} == {
+        "github_actions",
+        "pasted",
+        "travis",
+        "gitlab",
+        "jenkins",
+    }
     tools = json.loads((ZOO / "tools.json").read_text())
     assert {label["tool"] for label in labels} <= set(tools)
 
