@@ -855,12 +855,14 @@ TRANSIENT: list[Case] = [
     ),
     *_per_fault(
         "composer",
-        "COMPOSER_HOME=./.composer composer install --no-interaction --no-plugins",
+        # The default repository is turned off, so only the fault server is asked.
+        "export COMPOSER_HOME=./.composer && composer config repo.packagist false && "
+        "composer install --no-interaction --no-plugins",
         r"could not be downloaded|curl error|\[Composer",
         ("refused", "dns", "503", "429"),
         files={
-            "composer.json": '{ "repositories": [{ "type": "composer", "url": "{url}" }, '
-            '{ "packagist.org": false }], "require": { "psr/log": "^3.0" }, '
+            "composer.json": '{ "repositories": [{ "type": "composer", "url": "{url}" }], '
+            '"require": { "psr/log": "^3.0" }, '
             '"config": { "secure-http": false } }\n'
         },
         needs=("composer",),
