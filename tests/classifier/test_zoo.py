@@ -41,3 +41,6 @@ def test_the_zoo_is_classified_as_its_faults_were_made() -> None:
     assert report.precision_recall("persistent")[1] >= 0.95
     assert report.category_accuracy()[0] >= 0.95
     assert report.excerpt_coverage()[0] >= 0.9
+    confident = next(row for row in report.calibration() if row["bin"] == "0.9-1.0")
+    assert confident["verdicts"] > 0
+    assert confident["right"] >= 0.9  # a confidence of 0.9 or more means right 9 times in 10
