@@ -15,6 +15,7 @@ Memory stays bounded: the baseline keeps an 8-byte hash of at most
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +27,7 @@ MAX_LINES = 1_000_000
 BLOCK_BYTES = 1 << 20
 
 
+@functools.lru_cache(maxsize=4096)  # logs repeat lines, often close together
 def _key(text: str) -> int:
     masked = normalise(message_text(text), numbers=False)
     return int.from_bytes(hashlib.blake2b(masked.encode("utf-8"), digest_size=8).digest(), "big")
