@@ -30,6 +30,15 @@ def _window(hit: Hit, before: int, after: int, last: int | None) -> list[tuple[i
     ]
 
 
+def _novel(
+    window: list[tuple[int, str]], keep: int, baseline: Baseline | None
+) -> list[tuple[int, str]]:
+    """The lines of `window` the green run did not print, and line `keep` whatever it says."""
+    if not baseline:
+        return window
+    return [(line, text) for line, text in window if line == keep or not baseline.seen(text)]
+
+
 _NOISE_PREFIXES = ("##[group]", "##[endgroup]", "##[debug]", "Post job cleanup.", "shell: ")
 
 
@@ -63,10 +72,9 @@ def build_excerpt(
         weak = verdict.rule is not None and verdict.rule.weight <= WEAK_RULE_WEIGHT
         before = WEAK_RULE_BEFORE if weak else DECIDING_BEFORE
         window = _window(verdict.deciding[0], before, DECIDING_AFTER, anchor)
-        if baseline is not None and len(baseline) and verdict.rule and verdict.rule.fallback:
+        if verdict.rule is not None and verdict.rule.fallback:
             # A bare exit line decided: show what this run printed and the green one did not.
-            hit_line = verdict.deciding[0].line
-            window = [(n, t) for n, t in window if n == hit_line or not baseline.seen(t)]
+            window = _novel(window, verdict.deciding[0].line, baseline)
         take(window)
         # Tools report the failure where it happens and sum it up at the end: show
         # the first strong report with its following lines too.
@@ -84,10 +92,7 @@ def build_excerpt(
         # Nothing explained the failure: show what led up to the first failing exit line.
         anchor_hit = next((h for h in [*scan.errors, *scan.exits] if h.line == anchor), None)
         if anchor_hit is not None:
-            window = _window(anchor_hit, UNKNOWN_BEFORE, 0, None)
-            if baseline is not None and len(baseline):
-                window = [(n, t) for n, t in window if n == anchor or not baseline.seen(t)]
-            take(window)
+            take(_novel(_window(anchor_hit, UNKNOWN_BEFORE, 0, None), anchor_hit.line, baseline))
     # The generic exit line says nothing the verdict does not: never show it.
     lines = sorted((line, text) for line, text in chosen.items() if not _is_generic(text))
     return _collapse_repeats(lines)

@@ -156,3 +156,7 @@ class RuleFile:
     rules: list[Rule] = field(default_factory=list)
     commands: list[CommandRule] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
+
+    def ids(self) -> list[str]:
+        """The ids it defines, rules then commands (one namespace for both)."""
+        return [*(rule.id for rule in self.rules), *(command.id for command in self.commands)]

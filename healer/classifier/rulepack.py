@@ -49,7 +49,7 @@ def _validate_shipped(files: list[tuple[str, str]]) -> RulePack:
     seen: dict[str, str] = {}
     for file_name, text in files:
         parsed = parse_rule_file(text, file_name)
-        for entry_id in [*(r.id for r in parsed.rules), *(c.id for c in parsed.commands)]:
+        for entry_id in parsed.ids():
             if entry_id in seen:
                 raise RulesError(
                     f"{file_name}: id {entry_id!r} is already defined in {seen[entry_id]}"

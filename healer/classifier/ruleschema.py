@@ -212,16 +212,17 @@ def parse_rule_file(text: str, source: str) -> RuleFile:
     except ValidationError as exc:
         problems = "; ".join(_describe(dict(e), raw) for e in exc.errors())
         raise RulesError(f"{source}: {problems}") from None
-    seen: set[str] = set()
-    for entry_id in [*(r.id for r in parsed.rules), *(c.id for c in parsed.commands)]:
-        if entry_id in seen:
-            raise RulesError(f"{source}: id {entry_id!r} is defined twice")
-        seen.add(entry_id)
-    return RuleFile(
+    rule_file = RuleFile(
         rules=[r.to_rule() for r in parsed.rules],
         commands=[c.to_command() for c in parsed.commands],
         disable=list(parsed.disable),
     )
+    seen: set[str] = set()
+    for entry_id in rule_file.ids():
+        if entry_id in seen:
+            raise RulesError(f"{source}: id {entry_id!r} is defined twice")
+        seen.add(entry_id)
+    return rule_file
 
 
 def load_rule_file(path: Path) -> RuleFile:

@@ -152,7 +152,7 @@ def decide(
     """The verdict; with a `baseline` (the last green run's log), hits on lines it
     printed too are not evidence."""
     region = failing_region(scan)
-    if baseline is not None and len(baseline):
+    if baseline:
         scan = dataclasses.replace(scan, hits=[h for h in scan.hits if not baseline.seen(h.text)])
     verdict = _decide_by_rules(scan, rules, region)
     command = failing_command(scan, region)
