@@ -164,7 +164,7 @@ def decide(
 def _with_command(verdict: Verdict, command: Command, rule: CommandRule | None) -> Verdict:
     if rule is None or verdict.kind is Kind.TRANSIENT:
         return dataclasses.replace(verdict, command=command)
-    if verdict.rule is None or verdict.rule.fallback:
+    if verdict.rule is None or verdict.rule.fallback or _outside_failure(verdict):
         return dataclasses.replace(
             verdict,
             kind=Kind.PERSISTENT,
@@ -182,6 +182,14 @@ def _with_command(verdict: Verdict, command: Command, rule: CommandRule | None) 
             verdict, confidence=confidence, command=command, command_rule=rule
         )
     return dataclasses.replace(verdict, command=command)
+
+
+def _outside_failure(verdict: Verdict) -> bool:
+    """Every line that decided the verdict lies in an earlier step than the failing
+    one (GitHub Actions marks each step's start). Those steps passed, so the lines did
+    not fail the job, and the failing step's command says more about what broke."""
+    region = verdict.region
+    return region.step is not None and not any(h.line in region for h in verdict.deciding)
 
 
 def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> Verdict:

@@ -65,11 +65,12 @@ def test_a_command_line_splits_into_simple_commands_without_wrappers() -> None:
     assert simple_commands("poetry run python -m pytest -q") == ["pytest -q"]
 
 
-def test_a_command_names_a_category_only_when_its_known_parts_agree() -> None:
-    def category(command: str) -> str | None:
-        rule = classify_command(command, PACK.commands)
-        return rule.category if rule else None
+def category(command: str) -> str | None:
+    rule = classify_command(command, PACK.commands)
+    return rule.category if rule else None
 
+
+def test_a_command_names_a_category_only_when_its_known_parts_agree() -> None:
     assert category("npm ci && npm run lint") == "lint"
     assert category("cargo fmt --check && cargo clippy -- -D warnings") is None
     assert category("./scripts/deploy.sh") is None
@@ -191,3 +192,44 @@ def test_a_users_command_comes_before_the_shipped_ones() -> None:
     rule = classify_command("npm run lint", [*own, *PACK.commands])
     assert rule is not None
     assert (rule.id, rule.category) == ("acme-check", "format")
+
+
+def test_a_rule_that_only_matched_in_an_earlier_passing_step_gives_way_to_the_command() -> None:
+    # The lint step passed, so the lint-looking line there did not fail the job; the
+    # failing step ran the project's tests.
+    result = classify_bytes(
+        gha_log(
+            "##[group]Run ruff check .",
+            "FAILED tests/test_cart.py::test_total - assert 1 == 2  (a fixture's text)",
+            "##[endgroup]",
+            "##[group]Run ./run-tests.sh",
+            "./run-tests.sh",
+            "##[endgroup]",
+            "3 checks did not pass",
+            "##[error]Process completed with exit code 1.",
+        ),
+        TEST_RULES,
+        commands=PACK.commands,
+    )
+    assert (result.kind, result.category, result.rule) == (
+        Kind.PERSISTENT,
+        "test",
+        "cmd-project-test-script",
+    )
+    assert result.confidence == 0.6
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("test/run !", "test"),
+        ("bash tests/integration.sh", "test"),
+        ("python runtests.py -v", "test"),
+        ("tests/setup.sh", None),
+        ('test -z "$(cat out.txt)"', None),
+    ],
+)
+def test_a_projects_own_test_script_names_the_test_category(
+    command: str, expected: str | None
+) -> None:
+    assert category(command) == expected
