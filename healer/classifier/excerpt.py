@@ -77,9 +77,11 @@ def build_excerpt(
             window = _novel(window, verdict.deciding[0].line, baseline)
         take(window)
         # Tools report the failure where it happens and sum it up at the end: show
-        # the first strong report with its following lines too.
+        # the first strong report of the failing region with its following lines too.
         top = max((e.score for e in verdict.evidence), default=0.0)
-        strong = [e.line for e in verdict.evidence if e.score >= top / 2]
+        strong = [
+            e.line for e in verdict.evidence if e.score >= top / 2 and e.line in verdict.region
+        ]
         first_line = min(strong, default=None)
         first = next((h for h in scan.hits if h.line == first_line), None)
         if first is not None and first.line not in chosen:

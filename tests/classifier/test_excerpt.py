@@ -1,0 +1,30 @@
+"""What the excerpt shows a person: the lines that failed the job, not old noise."""
+
+from __future__ import annotations
+
+from tests.classifier.helpers import TEST_RULES, classify_bytes, rule
+
+RULES = [
+    *TEST_RULES,
+    rule("t-404", "persistent", "dependency", r"^curl: \(22\) .* 404", weight=2.5),
+    rule("t-missing", "persistent", "config", r": command not found$", weight=1.5),
+]
+
+
+def test_a_strong_line_long_before_the_failing_region_does_not_crowd_out_the_cause() -> None:
+    log = "\n".join(
+        [
+            "curl: (22) The requested URL returned error: 404",
+            *[f"case {n} ok" for n in range(1, 40)],
+            *["progress"] * 600,
+            "bash: frobnicate: command not found",
+            *[f"detail {n}" for n in range(1, 60)],
+            'The command "test/run" exited with 1.',
+        ]
+    ).encode()
+    result = classify_bytes(log, RULES)
+    assert result.rule == "t-missing"
+    assert "bash: frobnicate: command not found" in result.excerpt
+    # The download 404 is evidence of the same kind, but far outside the failing
+    # region: its line may be shown, its following lines are not.
+    assert "case 5 ok" not in result.excerpt
