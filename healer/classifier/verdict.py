@@ -5,7 +5,9 @@ that ended with the failing exit line (GitHub Actions), or the lines before the
 first failing exit line of another CI, or the end of the log. A hit there counts
 three times as much as one elsewhere, and a hit just before the exit line counts
 more again, so a test named `test_timeout` early in the log, or a retried download
-that then worked, does not outvote the assertion that failed the job.
+that then worked, does not outvote the assertion that failed the job. Where several commands failed
+(Travis runs them all; GitHub runs `if: always()` steps), a transient verdict holds
+only if no later failing command has a persistent error of its own.
 
 The command that failed is evidence too (see `command`): where no specific rule
 decides, a well-known command (`npm run lint`, `cargo test`) names the category
@@ -155,6 +157,9 @@ def decide(
     if baseline:
         scan = dataclasses.replace(scan, hits=[h for h in scan.hits if not baseline.seen(h.text)])
     verdict = _decide_by_rules(scan, rules, region)
+    if verdict.kind is Kind.TRANSIENT:
+        verdict = _later_persistent_failure(scan, rules, region) or verdict
+        region = verdict.region
     command = failing_command(scan, region)
     if command is None:
         return verdict
@@ -182,6 +187,37 @@ def _with_command(verdict: Verdict, command: Command, rule: CommandRule | None) 
             verdict, confidence=confidence, command=command, command_rule=rule
         )
     return dataclasses.replace(verdict, command=command)
+
+
+def _later_persistent_failure(
+    scan: ScanResult, rules: Sequence[Rule], region: Region
+) -> Verdict | None:
+    """A persistent error that failed a later command, if any.
+
+    Travis runs every script command even after one failed, and a GitHub step with
+    `if: always()` runs after a failed one. A rerun passes only if every failure was
+    a blip: a later section that failed on a specific persistent error keeps the job
+    red, so it decides."""
+    start = region.end + 1
+    for exit_hit in scan.exits:
+        if exit_hit.line < start or not exit_code(exit_hit.text):
+            continue
+        section = Region(start, exit_hit.line, None, exit_hit.line)
+        hits = [h for h in scan.hits if h.line in section]
+        counts: dict[int, int] = {}
+        for hit in hits:
+            counts[hit.rule] = counts.get(hit.rule, 0) + 1
+        verdict = _decide_by_rules(
+            dataclasses.replace(scan, hits=hits, hit_counts=counts), rules, section
+        )
+        if (
+            verdict.kind is Kind.PERSISTENT
+            and verdict.rule is not None
+            and not verdict.rule.fallback
+        ):
+            return verdict
+        start = exit_hit.line + 1
+    return None
 
 
 def _outside_failure(verdict: Verdict) -> bool:

@@ -230,3 +230,41 @@ def test_the_end_of_a_log_cut_short_is_its_failure_point() -> None:
     ]
     assert classify_bytes("\n".join(lines).encode()).kind is Kind.TRANSIENT
     assert classify_bytes("\n".join(reversed(lines)).encode()).kind is Kind.PERSISTENT
+
+
+def _travis(*commands: tuple[str, list[str], int]) -> bytes:
+    lines: list[str] = []
+    for command, output, code in commands:
+        lines += [f"$ {command}", *output, f'The command "{command}" exited with {code}.']
+    lines.append("Done. Your build exited with 1.")
+    return "\r\n".join(lines).encode() + b"\r\n"
+
+
+def test_a_later_command_that_failed_on_its_own_keeps_the_job_persistent() -> None:
+    # Travis runs every script command even after one failed: the download blip
+    # would pass on a rerun, the failing test would not.
+    log = _travis(
+        (
+            "make deps",
+            ["curl: (7) Failed to connect to deps.example.test port 443: Connection refused"],
+            2,
+        ),
+        ("pytest", ["FAILED tests/test_cart.py::test_total - assert 1 == 2"], 1),
+    )
+    result = classify_bytes(log)
+    assert (result.kind, result.category, result.rule) == (Kind.PERSISTENT, "test", "t-pytest")
+    assert any("test_total" in line for line in result.excerpt)
+
+
+def test_a_later_command_that_failed_without_a_cause_of_its_own_stays_transient() -> None:
+    # A build that failed because the download before it did: the rerun fixes both.
+    log = _travis(
+        (
+            "make deps",
+            ["curl: (7) Failed to connect to deps.example.test port 443: Connection refused"],
+            2,
+        ),
+        ("make", ["make: *** [all] Error 2"], 2),
+    )
+    result = classify_bytes(log)
+    assert (result.kind, result.category) == (Kind.TRANSIENT, "network")
