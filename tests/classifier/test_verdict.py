@@ -268,3 +268,30 @@ def test_a_later_command_that_failed_without_a_cause_of_its_own_stays_transient(
     )
     result = classify_bytes(log)
     assert (result.kind, result.category) == (Kind.TRANSIENT, "network")
+
+
+def _pasted(*lines: str) -> tuple[Kind, str, str | None, list[str]]:
+    from healer.classifier.rulepack import default_rules
+
+    result = classify_bytes("\n".join(lines).encode(), default_rules())
+    return result.kind, result.category, result.rule, result.excerpt
+
+
+def test_a_pasted_error_no_rule_names_is_persistent_with_low_confidence() -> None:
+    from healer.classifier.rulepack import default_rules
+
+    lines = ["Running house-checker on src/", "checked 14 files", "error: cart.py breaks rule H7"]
+    kind, category, rule_id, excerpt = _pasted(*lines)
+    assert (kind, category, rule_id) == (Kind.PERSISTENT, "unknown", "generic-error-line")
+    assert "error: cart.py breaks rule H7" in excerpt
+    assert classify_bytes("\n".join(lines).encode(), default_rules()).confidence < 0.5
+
+
+def test_a_tools_closing_error_does_not_outvote_the_network_failure_before_it() -> None:
+    kind, category, _, _ = _pasted(
+        "npm ERR! code ECONNRESET",
+        "npm ERR! network aborted",
+        "npm ERR! network This is a problem related to network connectivity.",
+        "Error: install failed",
+    )
+    assert (kind, category) == (Kind.TRANSIENT, "network")
