@@ -13,20 +13,28 @@ if TYPE_CHECKING:
 
     from healer.github.retries import RetryBudget
 
-LABEL_COLOURS = {"ci-failure": "d73a4a", "automated": "ededed"}
+TRANSIENT_LABEL = "transient"
+LABEL_COLOURS = {"ci-failure": "d73a4a", "automated": "ededed", TRANSIENT_LABEL: "fbca04"}
 LABEL_DESCRIPTIONS = {
     "ci-failure": "A CI job fails and the code must change",
     "automated": "Opened by a bot",
+    TRANSIENT_LABEL: "A CI job keeps failing on transient errors, even after re-runs",
 }
 
 
-def tracking_issues(repo: Repository, labels: tuple[str, ...], marker: Marker) -> list[Issue]:
-    """Open issues whose marker names the same workflow and job, oldest first."""
+def tracking_issues(
+    repo: Repository, labels: tuple[str, ...], marker: Marker, transient: bool = False
+) -> list[Issue]:
+    """Open issues whose marker names the same workflow and job, oldest first; those
+    labelled `transient` (a job that stayed transient on every attempt) when
+    `transient`, the others when not."""
     matches = []
     for issue in repo.get_issues(state="open", labels=list(labels)):
         # GitHub lists pull requests among issues. `html_url` tells them apart
         # without the extra request that reading `pull_request` would cost.
         if "/pull/" in issue.html_url:
+            continue
+        if _labelled_transient(issue) is not transient:
             continue
         found = find_marker(issue.body)
         if found is not None and found.tracks_same_job(marker):
@@ -34,9 +42,16 @@ def tracking_issues(repo: Repository, labels: tuple[str, ...], marker: Marker) -
     return sorted(matches, key=lambda issue: issue.number)
 
 
-def find_tracking_issue(repo: Repository, labels: tuple[str, ...], marker: Marker) -> Issue | None:
+def _labelled_transient(issue: Issue) -> bool:
+    # The listing carries the labels: reading them costs no request.
+    return any(label.name.casefold() == TRANSIENT_LABEL for label in issue.labels)
+
+
+def find_tracking_issue(
+    repo: Repository, labels: tuple[str, ...], marker: Marker, transient: bool = False
+) -> Issue | None:
     """The oldest open issue that tracks the job, if any."""
-    matches = tracking_issues(repo, labels, marker)
+    matches = tracking_issues(repo, labels, marker, transient)
     return matches[0] if matches else None
 
 

@@ -22,6 +22,6 @@ class FailedJob:
 
 @dataclass(frozen=True)
 class Outcome:
-    action: str  # created | commented | dry-run | skipped
+    action: str  # created | commented | retried | dry-run | skipped
     number: int | None = None
     url: str | None = None

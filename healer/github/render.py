@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from healer.classifier.classify import Result
+from healer.classifier.rule import Kind
 from healer.github.markdown import code, fenced, inline
 
 BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters; keep a margin
@@ -102,12 +103,22 @@ def _excerpt(result: Result, budget: int) -> str:
     return text
 
 
+def _opening(context: RunContext, result: Result) -> str:
+    job = f"The job **{inline(context.job_name)}** of workflow **{inline(context.workflow)}**"
+    if result.kind is Kind.TRANSIENT:
+        return (
+            f"{job} failed on a transient-looking error in every one of its "
+            f"{context.run_attempt} attempts, so re-running did not help: a service it "
+            "depends on, the network or the runner keeps failing it."
+        )
+    return f"{job} failed, and the failure looks persistent: the code or configuration must change."
+
+
 def issue_body(context: RunContext, result: Result, marker: Marker, mention: str, now: str) -> str:
     head = "\n".join(
         [
             marker.render(),
-            f"The job **{inline(context.job_name)}** of workflow **{inline(context.workflow)}** "
-            "failed, and the failure looks persistent: the code or configuration must change.",
+            _opening(context, result),
             "",
             *_facts(context, result),
             f"- **First seen:** {now} · **Last seen:** {now} · **Occurrences:** 1",

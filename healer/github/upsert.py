@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from healer.classifier.classify import Result
 from healer.github.duplicates import fold_into, recount
 from healer.github.issues import (
+    TRANSIENT_LABEL,
     close_as_duplicate,
     ensure_labels,
     find_tracking_issue,
@@ -46,6 +47,13 @@ class IssuePolicy:
     mention: str
     dry_run: bool = False
     copilot: Github | None = None
+    # Issues for jobs that stayed transient on every attempt: labelled `transient`
+    # too, and kept apart from the job's issue for a persistent failure.
+    transient: bool = False
+
+    @property
+    def issue_labels(self) -> tuple[str, ...]:
+        return (*self.labels, TRANSIENT_LABEL) if self.transient else self.labels
 
 
 def upsert(
@@ -59,7 +67,8 @@ def upsert(
 ) -> Outcome:
     """Comment on the open issue that tracks this job's failure, or create it."""
     marker = Marker(context.workflow, job.base_name, result.fingerprint)
-    existing = find_tracking_issue(repo, policy.labels, marker)
+    labels = policy.issue_labels
+    existing = find_tracking_issue(repo, labels, marker, policy.transient)
     if policy.dry_run:
         return Outcome(
             "dry-run",
@@ -67,16 +76,16 @@ def upsert(
             existing.html_url if existing else None,
         )
     if existing is None:
-        ensure_labels(repo, policy.labels, budget)
+        ensure_labels(repo, labels, budget)
         body = issue_body(context, result, marker, policy.mention, now)
         # A create whose answer was lost may have made the issue: look before making another.
         created = write_once(
             budget,
             "creating the issue",
             lambda: repo.create_issue(
-                title(context, job.base_name, result), body, labels=list(policy.labels)
+                title(context, job.base_name, result), body, labels=list(labels)
             ),
-            lambda: find_tracking_issue(repo, policy.labels, marker),
+            lambda: find_tracking_issue(repo, labels, marker, policy.transient),
         )
         if records_job(created.body, context.job_url):
             return _settle_race(repo, policy, context, marker, created, now, budget)
@@ -98,7 +107,9 @@ def _settle_race(
     issue at the same moment: the oldest open one stays, the others are folded into it
     (see `healer.github.duplicates`)."""
 
-    oldest, *newer = tracking_issues(repo, policy.labels, marker) or [created]
+    oldest, *newer = tracking_issues(repo, policy.issue_labels, marker, policy.transient) or [
+        created
+    ]
     if oldest.number == created.number:
         for duplicate in newer:  # in case their copies died; each moves its own report
             close_as_duplicate(duplicate, oldest)

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
@@ -29,10 +29,13 @@ from healer.github.fetch import FetchError
 from healer.github.model import FailedJob, Outcome
 from healer.github.render import RunContext
 from healer.github.retries import RetryBudget
-from healer.runner import report
+from healer.runner import report, retry
 from healer.runner.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
 from healer.runner.event import read_event, trigger
 from healer.runner.settings import Settings, input_problems
+
+if TYPE_CHECKING:
+    from github.WorkflowRun import WorkflowRun
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -107,6 +110,7 @@ def run(settings: Settings, commands: Commands) -> int:
     )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     reports: list[report.JobReport] = []
+    notes: list[str] = []
     try:
         repo = client.get_repo(settings.repository, lazy=True)
         workflow_run = get_run(repo, run_id)
@@ -124,6 +128,8 @@ def run(settings: Settings, commands: Commands) -> int:
         # The same job's log in the last green run is the baseline: what it printed
         # too is not evidence.
         green = LastGreenRun(repo, workflow_run)
+        attempt = int(workflow_run.run_attempt or settings.run_attempt)
+        analysed: list[tuple[FailedJob, Result, RunContext]] = []
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
                 path = download_log(job, Path(folder), budget)
@@ -138,22 +144,42 @@ def run(settings: Settings, commands: Commands) -> int:
                     server_url=settings.server_url,
                     workflow=workflow,
                     run_id=run_id,
-                    run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
+                    run_attempt=attempt,
                     job_name=job.name,
                     job_url=job.html_url,
                     failed_step=job.failed_step,
                     baseline_url=green.url if baseline is not None else None,
                 )
-                if result.kind is Kind.PERSISTENT:
-                    outcome = upsert.upsert(repo, policy, context, job, result, now, budget)
-                else:
-                    outcome = Outcome("dry-run" if settings.dry_run else "skipped")
-                commands.notice(
-                    f"{job.name}: {result.kind.value} ({result.category}, confidence "
-                    f"{result.confidence:.2f}) → {outcome.action}"
-                    + (f" {outcome.url}" if outcome.url else "")
-                )
-                reports.append(report.JobReport(job, result, outcome))
+                analysed.append((job, result, context))
+        plan = retry.plan(
+            retry.RetryPolicy(
+                settings.retry_transient, settings.max_attempts, settings.never_retry
+            ),
+            workflow,
+            [(job, result.kind) for job, result, _ in analysed],
+            attempt,
+            finished=workflow_run.status == "completed",
+        )
+        if plan.note:
+            notes.append(plan.note)
+        rerun_ids = _rerun(workflow_run, plan, settings, commands)
+        exhausted = {job.id for job in plan.exhausted}
+        for job, result, context in analysed:
+            if job.id in rerun_ids:
+                outcome = Outcome("dry-run" if settings.dry_run else "retried")
+            elif result.kind is Kind.PERSISTENT:
+                outcome = upsert.upsert(repo, policy, context, job, result, now, budget)
+            elif result.kind is Kind.TRANSIENT and job.id in exhausted:
+                transient = dataclasses.replace(policy, transient=True)
+                outcome = upsert.upsert(repo, transient, context, job, result, now, budget)
+            else:
+                outcome = Outcome("dry-run" if settings.dry_run else "skipped")
+            commands.notice(
+                f"{job.name}: {result.kind.value} ({result.category}, confidence "
+                f"{result.confidence:.2f}) → {outcome.action}"
+                + (f" {outcome.url}" if outcome.url else "")
+            )
+            reports.append(report.JobReport(job, result, outcome))
     except FetchError as exc:
         commands.error(str(exc), title="Cannot read the run")
         return EXIT_FAILED
@@ -166,18 +192,51 @@ def run(settings: Settings, commands: Commands) -> int:
     except requests.RequestException as exc:
         commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
         return EXIT_FAILED
-    _finish(settings, reports)
+    _finish(settings, reports, notes=notes)
     return EXIT_OK
 
 
-def _finish(settings: Settings, reports: list[report.JobReport], skipped: bool = False) -> None:
+def _rerun(
+    workflow_run: WorkflowRun, plan: retry.RetryPlan, settings: Settings, commands: Commands
+) -> frozenset[int]:
+    """Re-run what the plan says; the ids of the jobs re-run (or that would be, in a
+    dry run). A refusal or an error is a warning: the verdicts are reported anyway."""
+    import requests
+    from github import GithubException
+
+    from healer.github.rerun import RerunRefused, rerun
+
+    if not plan.rerun:
+        return frozenset()
+    if not settings.dry_run:
+        try:
+            rerun(workflow_run, plan.rerun, plan.whole_run)
+        except RerunRefused as exc:
+            commands.warning(str(exc), title="Transient failures not re-run")
+            return frozenset()
+        except (GithubException, requests.RequestException) as exc:
+            status = getattr(exc, "status", None) or type(exc).__name__
+            commands.warning(
+                f"GitHub did not re-run the transient failures ({status}); re-run them by hand",
+                title="Transient failures not re-run",
+            )
+            return frozenset()
+    return frozenset(job.id for job in plan.rerun)
+
+
+def _finish(
+    settings: Settings,
+    reports: list[report.JobReport],
+    skipped: bool = False,
+    notes: list[str] | None = None,
+) -> None:
     outputs = report.outputs(reports)
     if skipped:
         outputs["action"] = "skipped"
     if settings.output_path is not None:
         write_outputs(settings.output_path, outputs)
     if settings.summary_path is not None and reports:
-        append_summary(settings.summary_path, report.summary(reports))
+        append_summary(settings.summary_path, report.summary(reports, notes or []))
 
 
 def main(out: TextIO | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,10 @@ class JobReport:
         }
 
 
-def summary(reports: list[JobReport]) -> str:
+ACTION_SHOWN = {"retried": "re-run", "dry-run": "dry run"}
+
+
+def summary(reports: list[JobReport], notes: Sequence[str] = ()) -> str:
     lines = [
         "## self-healing",
         "",
@@ -48,12 +52,14 @@ def summary(reports: list[JobReport]) -> str:
         issue = (
             f"[#{report.outcome.number}]({report.outcome.url})"
             if report.outcome.url
-            else report.outcome.action
+            else ACTION_SHOWN.get(report.outcome.action, report.outcome.action)
         )
         lines.append(
             f"| [{inline(report.job.name)}]({report.job.html_url}) | {report.result.kind.value} | "
             f"{report.result.category} | {report.result.confidence:.2f} | {issue} |"
         )
+    for note in notes:
+        lines += ["", f"> {inline(note)}"]
     for report in reports:
         if report.result.excerpt or report.result.command:
             command = report.result.command

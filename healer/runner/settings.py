@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     max_retry_wait: int = _input("max-retry-wait", 180, ge=0, le=3600)
     # The same job in the last green run as the baseline of each failed job's log.
     compare_last_green: bool = _input("compare-last-green", True)
+    # The loop: re-run transient failures of a finished run, up to `max_attempts`
+    # attempts in all, never for workflows or jobs named in `never_retry` (globs).
+    retry_transient: bool = _input("retry-transient", True)
+    max_attempts: int = _input("max-attempts", 2, ge=1, le=50)  # GitHub allows 50 re-runs
+    never_retry: Annotated[tuple[str, ...], NoDecode] = _input("never-retry", ())
 
     # The runner's variables.
     api_url: str = _runner("GITHUB_API_URL", "https://api.github.com")
@@ -83,6 +88,14 @@ class Settings(BaseSettings):
     def _split_labels(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("never_retry", mode="before")
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = (part.strip() for line in value.splitlines() for part in line.split(","))
+            return tuple(part for part in parts if part)
         return value
 
     @field_validator("labels")
@@ -139,6 +152,9 @@ _INPUT_NAMES = {
     "max_excerpt_lines": "max-excerpt-lines",
     "max_retry_wait": "max-retry-wait",
     "compare_last_green": "compare-last-green",
+    "retry_transient": "retry-transient",
+    "max_attempts": "max-attempts",
+    "never_retry": "never-retry",
 }
 
 

@@ -72,6 +72,9 @@ def run_action(
         "max-excerpt-lines": "",
         "max-retry-wait": "",
         "compare-last-green": "",
+        "retry-transient": "",
+        "max-attempts": "",
+        "never-retry": "",
     }
     env = {
         "PATH": os.environ["PATH"],
@@ -110,8 +113,14 @@ def api_requests(fake: FakeGitHub) -> list[object]:
     return [r for r in fake.requests if r.api]
 
 
-def failing_run(repo: Repo, log: bytes = PYTEST_LOG, job: str = "test") -> Run:
-    run = repo.add_run("Tests")
+def failing_run(
+    repo: Repo, log: bytes = PYTEST_LOG, job: str = "test", status: str = "in_progress"
+) -> Run:
+    """A run with a passing and a failing job; by default still in progress, as the run
+    is that the action analyses from within (the workflow_run mode sees it completed)."""
+    run = repo.add_run(
+        "Tests", status=status, conclusion=None if status != "completed" else "failure"
+    )
     run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
     run.add_job(job, steps=[("Set up job", "success"), ("Run pytest -q", "failure")], log=log)
     return run

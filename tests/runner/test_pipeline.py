@@ -196,10 +196,15 @@ def test_several_failed_jobs_including_a_matrix(
     run.add_job("deploy", steps=[("Run npm ci", "failure")], log=NETWORK_LOG)
     result = run_action(fake_github, tmp_path, run)
     report = json.loads(result.outputs["report"])
-    assert sorted(entry["action"] for entry in report) == ["commented", "created", "skipped"]
+    assert sorted(entry["action"] for entry in report) == ["commented", "created", "retried"]
     (issue,) = repo.issues.values()  # both matrix legs are one job: one issue, one comment
     assert len(issue.comments) == 1
     assert result.outputs["classification"] == "persistent"
+    # The run has finished and some failures need a fix: only the transient job is re-run.
+    assert run.rerun_jobs == ["deploy"]
+    assert [r.path.rsplit("/", 2)[-1] for r in fake_github.requests_to("POST", "*/rerun")] == [
+        "rerun"
+    ]
 
 
 def test_job_name_selects_by_matrix_base_name(

@@ -158,6 +158,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], tuple[str, str], str]] = [
             "_rerun_failed_jobs",
         ),
         ("GET", r"/actions/jobs/(?P<job_id>\d+)", "actions", "read", "_get_job"),
+        ("POST", r"/actions/jobs/(?P<job_id>\d+)/rerun", "actions", "write", "_rerun_job"),
         ("GET", r"/actions/jobs/(?P<job_id>\d+)/logs", "actions", "read", "_job_logs"),
         ("GET", "/issues", "issues", "read", "_list_issues"),
         ("POST", "/issues", "issues", "write", "_create_issue"),
@@ -532,10 +533,24 @@ class FakeGitHub:
             if j.conclusion in ("failure", "cancelled", "timed_out")
         ]
         run.rerun_requests += 1
+        run.rerun_jobs.extend(j.name for j in failed)
         run.run_attempt += 1
         run.status, run.conclusion = "queued", None
         for job in failed:
             run.add_job(job.name, status="queued", conclusion=None)
+        return Reply(201, {})
+
+    def _rerun_job(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
+        """One job again, in a new attempt of its run (GitHub re-runs the jobs that
+        depend on it too; the fake's runs have none)."""
+        run, job = self._job(repo, p)
+        if run.status != "completed":
+            raise HttpError(403, "The workflow run containing this job is already running")
+        run.rerun_requests += 1
+        run.rerun_jobs.append(job.name)
+        run.run_attempt += 1
+        run.status, run.conclusion = "queued", None
+        run.add_job(job.name, status="queued", conclusion=None)
         return Reply(201, {})
 
     def _issue(self, repo: Repo, p: dict[str, str]) -> Issue:

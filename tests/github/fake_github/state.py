@@ -70,7 +70,8 @@ class Run:
     workflow_id: int = field(default_factory=next_id)
     path: str = ".github/workflows/ci.yml"
     jobs: list[Job] = field(default_factory=list)
-    rerun_requests: int = 0  # POST rerun-failed-jobs received
+    rerun_requests: int = 0  # POST rerun-failed-jobs or jobs/{id}/rerun received
+    rerun_jobs: list[str] = field(default_factory=list)  # names of the jobs re-run
     created_at: datetime = field(default_factory=now)
 
     def add_job(

@@ -1,0 +1,175 @@
+"""The self-healing loop end to end, in the workflow_run mode: runs arrive over time,
+and after each the repository is in the state a maintainer would expect."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.github.fake_github import FakeGitHub
+from tests.github.fake_github.state import Repo, Run
+from tests.runner.action_run import (
+    NETWORK_LOG,
+    PYTEST_LOG,
+    REPO,
+    Outcome,
+    failing_run,
+    run_action,
+)
+
+
+@pytest.fixture
+def repo(fake_github: FakeGitHub) -> Repo:
+    return fake_github.add_repo(REPO)
+
+
+def watch(
+    fake: FakeGitHub,
+    tmp_path: Path,
+    repo: Repo,
+    watched: Run,
+    token: str | None = None,
+    **inputs: str,
+) -> Outcome:
+    """The watching workflow's job, started by the watched run's workflow_run event."""
+    event = {
+        "workflow_run": {
+            "id": watched.id,
+            "name": watched.name,
+            "conclusion": watched.conclusion,
+            "head_repository": {"full_name": REPO},
+        }
+    }
+    (tmp_path / "event.json").write_text(json.dumps(event))
+    watcher = repo.add_run("Self-healing", status="in_progress", conclusion=None)
+    watcher.add_job("analyze", conclusion=None, status="in_progress", log=b"")
+    return run_action(fake, tmp_path, watcher, token=token, event_name="workflow_run", **inputs)
+
+
+def finished(repo: Repo, *jobs: tuple[str, bytes], attempt: int = 1) -> Run:
+    """A finished run of the Tests workflow whose `jobs` failed with these logs."""
+    run = repo.add_run("Tests", conclusion="failure", run_attempt=attempt)
+    run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
+    for name, log in jobs:
+        run.add_job(name, steps=[("Set up job", "success"), ("Run it", "failure")], log=log)
+    return run
+
+
+def test_a_finished_run_whose_failures_are_all_transient_is_re_run_whole(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = finished(repo, ("install", NETWORK_LOG))
+    result = watch(fake_github, tmp_path, repo, run)
+    assert result.code == 0, result.stdout
+    assert result.outputs["action"] == "retried"
+    assert not repo.issues
+    assert [r.path for r in fake_github.requests_to("POST")] == [
+        f"/repos/{REPO}/actions/runs/{run.id}/rerun-failed-jobs"
+    ]
+    assert run.rerun_jobs == ["install"]
+    assert "| re-run |" in result.summary
+
+
+def test_only_the_transient_jobs_are_re_run_when_others_need_a_fix(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = finished(repo, ("install", NETWORK_LOG), ("test", PYTEST_LOG))
+    result = watch(fake_github, tmp_path, repo, run)
+    actions = {e["job"]: e["action"] for e in json.loads(result.outputs["report"])}
+    assert actions == {"install": "retried", "test": "created"}
+    assert run.rerun_jobs == ["install"]
+    (issue,) = repo.issues.values()
+    assert "transient" not in issue.labels
+
+
+def test_a_job_still_transient_at_its_last_attempt_gets_an_issue_labelled_transient(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = finished(repo, ("install", NETWORK_LOG), attempt=2)
+    result = watch(fake_github, tmp_path, repo, run)
+    assert result.outputs["action"] == "created"
+    assert fake_github.requests_to("POST", "*/rerun*") == []
+    (issue,) = repo.issues.values()
+    assert sorted(issue.labels) == ["automated", "ci-failure", "transient"]
+    assert "every one of its 2 attempts" in (issue.body or "")
+    assert "max-attempts" in result.summary
+    # The same again: a comment on that issue. A persistent failure of the same job
+    # is another matter: an issue of its own.
+    again = watch(fake_github, tmp_path, repo, finished(repo, ("install", NETWORK_LOG), attempt=2))
+    assert again.outputs["action"] == "commented"
+    real = watch(fake_github, tmp_path, repo, finished(repo, ("install", PYTEST_LOG)))
+    assert real.outputs["action"] == "created"
+    assert len(repo.issues) == 2
+
+
+def test_max_attempts_one_never_re_runs(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    result = watch(
+        fake_github,
+        tmp_path,
+        repo,
+        finished(repo, ("install", NETWORK_LOG)),
+        **{"max-attempts": "1"},
+    )
+    assert result.outputs["action"] == "created"
+    assert fake_github.requests_to("POST", "*/rerun*") == []
+
+
+def test_inside_the_run_nothing_is_re_run_and_the_summary_says_why(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = failing_run(repo, NETWORK_LOG)  # the action's own run, still in progress
+    result = run_action(fake_github, tmp_path, run)
+    assert result.code == 0
+    assert result.outputs["action"] == "skipped"
+    assert fake_github.requests_to("POST", "*/rerun*") == []
+    assert "GitHub lets no run re-run itself" in result.summary
+    assert not repo.issues
+
+
+@pytest.mark.parametrize("never", ["install", "inst*", "Tests", "deploy,\n  inst*"])
+def test_never_retry_names_workflows_or_jobs_by_glob(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, never: str
+) -> None:
+    run = finished(repo, ("install", NETWORK_LOG))
+    result = watch(fake_github, tmp_path, repo, run, **{"never-retry": never})
+    assert result.outputs["action"] == "skipped"
+    assert fake_github.requests_to("POST", "*/rerun*") == []
+    assert "never-retry" in result.summary
+
+
+def test_without_actions_write_one_warning_says_which_permission_to_add(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    token = "ghs_readOnlyActions000000000000000000"
+    fake_github.add_token(token, actions="read", issues="write")
+    run = finished(repo, ("install", NETWORK_LOG), ("test", PYTEST_LOG))
+    result = watch(fake_github, tmp_path, repo, run, token=token)
+    assert result.code == 0
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("::warning")]
+    assert len(warnings) == 1
+    assert "actions: write" in warnings[0]
+    actions = {e["job"]: e["action"] for e in json.loads(result.outputs["report"])}
+    assert actions == {"install": "skipped", "test": "created"}
+    assert run.rerun_requests == 0
+
+
+def test_retry_transient_off_and_dry_run_re_run_nothing(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    off = watch(
+        fake_github,
+        tmp_path,
+        repo,
+        finished(repo, ("install", NETWORK_LOG)),
+        **{"retry-transient": "false"},
+    )
+    assert off.outputs["action"] == "skipped"
+    dry = watch(
+        fake_github, tmp_path, repo, finished(repo, ("install", NETWORK_LOG)), **{"dry-run": "true"}
+    )
+    assert dry.outputs["action"] == "dry-run"
+    assert fake_github.write_requests == []
