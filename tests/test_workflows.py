@@ -334,7 +334,7 @@ def test_callers_of_the_reusable_workflow() -> None:
         where = f"{rel(path)}: {job_id}"
         assert "secrets" not in job, f"{where} passes secrets"
         assert job["permissions"] == ANALYZE_PERMISSIONS, where
-        assert job["if"] == "failure()", where
+        assert job["if"] == "${{ !cancelled() }}", where
         workflow = load(path)
         assert set(job["with"]) <= set(inputs), where
         assert required <= set(job["with"]), where
@@ -351,7 +351,7 @@ def test_analyze_failure_jobs_wait_for_a_failure() -> None:
     for path in (WORKFLOW_DIR / "test.yml", WORKFLOW_DIR / "lint.yml"):
         job = jobs(load(path))["analyze-failure"]
         assert job["needs"], rel(path)
-        assert job["if"] == "failure()", rel(path)
+        assert job["if"] == "${{ !cancelled() }}", rel(path)
         assert job["uses"] == LOCAL_REUSABLE, rel(path)
         seen += 1
     assert seen == 2
@@ -431,10 +431,13 @@ def test_watch_example_never_touches_the_watched_code() -> None:
         assert step["uses"].startswith((OWN_ACTION, "actions/checkout@")), step
 
 
-def test_watch_example_skips_success_and_forks() -> None:
+def test_watch_example_runs_on_failure_and_success_and_skips_forks() -> None:
     job = jobs(load(WATCH))["analyze"]
     condition = re.sub(r"\s+", " ", job["if"])
-    assert "github.event.workflow_run.conclusion == 'failure'" in condition
+    assert (
+        """contains(fromJSON('["failure", "success"]'), github.event.workflow_run.conclusion)"""
+        in condition
+    )
     assert "github.event.workflow_run.head_repository.full_name == github.repository" in condition
     assert " && " in condition
     assert "||" not in condition
@@ -451,7 +454,7 @@ def test_watch_example_skips_success_and_forks() -> None:
 def test_step_example_runs_the_action_after_the_failed_job() -> None:
     workflow = load(EXAMPLE_DIR / "step.yml")
     (job,) = [j for j in jobs(workflow).values() if "needs" in j]
-    assert job["if"].startswith("${{ failure() &&")
+    assert job["if"].startswith("${{ !cancelled() &&")
     assert job["permissions"] == ANALYZE_PERMISSIONS
     own = [s for s in job["steps"] if s.get("uses", "").startswith(OWN_ACTION)]
     assert len(own) == 1

@@ -14,12 +14,32 @@ if TYPE_CHECKING:
     from healer.github.retries import RetryBudget
 
 TRANSIENT_LABEL = "transient"
-LABEL_COLOURS = {"ci-failure": "d73a4a", "automated": "ededed", TRANSIENT_LABEL: "fbca04"}
+FLAKY_LABEL = "flaky"
+LABEL_COLOURS = {
+    "ci-failure": "d73a4a",
+    "automated": "ededed",
+    TRANSIENT_LABEL: "fbca04",
+    FLAKY_LABEL: "f9d0c4",
+}
 LABEL_DESCRIPTIONS = {
     "ci-failure": "A CI job fails and the code must change",
     "automated": "Opened by a bot",
     TRANSIENT_LABEL: "A CI job keeps failing on transient errors, even after re-runs",
+    FLAKY_LABEL: "A CI job failed, then passed on a re-run of the same commit",
 }
+
+
+def tracking_issues_of(
+    repo: Repository, labels: tuple[str, ...], state: str = "open"
+) -> list[Issue]:
+    """Issues (not pull requests) with all of `labels` that carry a marker, newest first."""
+    found = []
+    for issue in repo.get_issues(state=state, labels=list(labels)):
+        # GitHub lists pull requests among issues. `html_url` tells them apart
+        # without the extra request that reading `pull_request` would cost.
+        if "/pull/" not in issue.html_url and find_marker(issue.body) is not None:
+            found.append(issue)
+    return found
 
 
 def tracking_issues(
@@ -28,17 +48,13 @@ def tracking_issues(
     """Open issues whose marker names the same workflow and job, oldest first; those
     labelled `transient` (a job that stayed transient on every attempt) when
     `transient`, the others when not."""
-    matches = []
-    for issue in repo.get_issues(state="open", labels=list(labels)):
-        # GitHub lists pull requests among issues. `html_url` tells them apart
-        # without the extra request that reading `pull_request` would cost.
-        if "/pull/" in issue.html_url:
-            continue
-        if _labelled_transient(issue) is not transient:
-            continue
-        found = find_marker(issue.body)
-        if found is not None and found.tracks_same_job(marker):
-            matches.append(issue)
+    matches = [
+        issue
+        for issue in tracking_issues_of(repo, labels)
+        if _labelled_transient(issue) is transient
+        and (found := find_marker(issue.body)) is not None
+        and found.tracks_same_job(marker)
+    ]
     return sorted(matches, key=lambda issue: issue.number)
 
 
@@ -53,6 +69,27 @@ def find_tracking_issue(
     """The oldest open issue that tracks the job, if any."""
     matches = tracking_issues(repo, labels, marker, transient)
     return matches[0] if matches else None
+
+
+CLOSED_LOOKED_AT = 100  # the most recently updated closed issues looked at
+
+
+def last_closed_issue(
+    repo: Repository, labels: tuple[str, ...], marker: Marker, transient: bool = False
+) -> Issue | None:
+    """The most recently closed issue that tracked the job and was closed as done (not
+    as a duplicate or "not planned"), among the latest closed ones; one request."""
+    closed = repo.get_issues(state="closed", labels=list(labels), sort="updated", direction="desc")
+    candidates = [
+        issue
+        for issue in closed.get_page(0)[:CLOSED_LOOKED_AT]
+        if "/pull/" not in issue.html_url
+        and issue.state_reason != "not_planned"
+        and _labelled_transient(issue) is transient
+        and (found := find_marker(issue.body)) is not None
+        and found.tracks_same_job(marker)
+    ]
+    return max(candidates, key=lambda issue: issue.closed_at or issue.updated_at, default=None)
 
 
 def occurrence_comment(issue: Issue, job_url: str) -> IssueComment | None:

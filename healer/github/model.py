@@ -22,6 +22,17 @@ class FailedJob:
 
 @dataclass(frozen=True)
 class Outcome:
-    action: str  # created | commented | retried | dry-run | skipped
+    action: str  # created | commented | reopened | retried | dry-run | skipped
     number: int | None = None
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What became of a tracking issue when its job passed: closed, flaky, or green
+    (counted towards closing, still open)."""
+
+    job: str
+    action: str
+    number: int
+    url: str

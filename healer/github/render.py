@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from urllib.parse import quote, unquote
 
 from healer.classifier.classify import Result
 from healer.classifier.rule import Kind
+from healer.github.history import History, Occurrence, render_section, with_failure, with_section
 from healer.github.markdown import code, fenced, inline
 
+_SHA = re.compile(r"[0-9a-f]{7,40}")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
 BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters; keep a margin
 MARKER_PREFIX = "<!-- self-healing:v1 "
 _MARKER = re.compile(r"<!-- self-healing:v1 workflow=(\S*) job=(\S*) fingerprint=(\S*) -->")
@@ -57,6 +61,9 @@ class RunContext:
     failed_step: str | None
     # The last green run whose log was the baseline, if one was.
     baseline_url: str | None = None
+    run_number: int = 0
+    head_sha: str = ""
+    head_branch: str = ""
 
     @property
     def run_url(self) -> str:
@@ -80,6 +87,12 @@ def _facts(context: RunContext, result: Result) -> list[str]:
     ]
     if step:
         lines.append(f"- **Failing step:** {inline(step)}")
+    if _SHA.fullmatch(context.head_sha):
+        base = f"{context.server_url}/{context.repository}"
+        where = f" on {inline(context.head_branch)}" if context.head_branch else ""
+        lines.append(
+            f"- **Commit:** [`{context.head_sha[:7]}`]({base}/commit/{context.head_sha}){where}"
+        )
     if result.command:
         lines.append(f"- **Failing command:** {code(result.command)}")
     if context.baseline_url:
@@ -114,16 +127,67 @@ def _opening(context: RunContext, result: Result) -> str:
     return f"{job} failed, and the failure looks persistent: the code or configuration must change."
 
 
-def issue_body(context: RunContext, result: Result, marker: Marker, mention: str, now: str) -> str:
+def occurrence(context: RunContext, result: Result, now: str) -> Occurrence:
+    """This failure as a row of the issue's history."""
+    category = re.sub(r"[^a-z0-9_-]", "", result.category.lower())[:40] or "unknown"
+    return Occurrence(
+        run_id=context.run_id,
+        number=context.run_number,
+        attempt=context.run_attempt,
+        sha=context.head_sha if _SHA.fullmatch(context.head_sha) else "",
+        branch=context.head_branch[:255],
+        verdict=f"{result.kind.value} ({category})",
+        when=now if _STAMP.fullmatch(now) else "",
+    )
+
+
+def with_history(body: str, context: RunContext, history: History, now: str) -> str:
+    """`body` with its history section rendered from `history` (and the body's count)."""
+    section = render_section(
+        history, recorded_occurrences(body), context.server_url, context.repository, day_of(now)
+    )
+    return with_section(body, section, EXCERPT_HEADING)
+
+
+def day_of(now: str) -> date:
+    """The date of a `now` stamp (`YYYY-MM-DD HH:MM UTC`); today if it has none."""
+    try:
+        return date.fromisoformat(now[:10])
+    except ValueError:
+        return datetime.now(UTC).date()
+
+
+EXCERPT_HEADING = "### Log excerpt"
+
+
+def issue_body(
+    context: RunContext,
+    result: Result,
+    marker: Marker,
+    mention: str,
+    now: str,
+    earlier: tuple[int, str] | None = None,
+) -> str:
+    """A new issue's body; `earlier` is (number, close date) of the issue that tracked
+    the job before, closed too long ago to be reopened."""
+    history = with_failure(History(), occurrence(context, result, now), day_of(now))
+    previous = (
+        [f"- **Earlier issue:** #{earlier[0]}, closed {inline(earlier[1])}; the job fails again"]
+        if earlier
+        else []
+    )
     head = "\n".join(
         [
             marker.render(),
             _opening(context, result),
             "",
             *_facts(context, result),
+            *previous,
             f"- **First seen:** {now} · **Last seen:** {now} · **Occurrences:** 1",
             "",
-            "### Log excerpt",
+            render_section(history, 1, context.server_url, context.repository, day_of(now)),
+            "",
+            EXCERPT_HEADING,
             "",
         ]
     )

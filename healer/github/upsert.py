@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from healer.classifier.classify import Result
 from healer.github.duplicates import fold_into, recount
+from healer.github.history import read_history, with_failure
 from healer.github.issues import (
     TRANSIENT_LABEL,
     close_as_duplicate,
     ensure_labels,
     find_tracking_issue,
+    last_closed_issue,
     occurrence_comment,
     tracking_issues,
 )
@@ -23,10 +26,13 @@ from healer.github.render import (
     RunContext,
     comment_body,
     counted_jobs,
+    day_of,
     issue_body,
+    occurrence,
     recorded_occurrences,
     records_job,
     title,
+    with_history,
     with_new_occurrence,
 )
 from healer.github.retries import RetryBudget, describe, write_once
@@ -50,6 +56,8 @@ class IssuePolicy:
     # Issues for jobs that stayed transient on every attempt: labelled `transient`
     # too, and kept apart from the job's issue for a persistent failure.
     transient: bool = False
+    # A failure within this many days of its issue's close reopens that issue.
+    reopen_window: int = 14
 
     @property
     def issue_labels(self) -> tuple[str, ...]:
@@ -76,8 +84,14 @@ def upsert(
             existing.html_url if existing else None,
         )
     if existing is None:
+        closed = last_closed_issue(repo, labels, marker, policy.transient)
+        if closed is not None and _closed_within(closed, policy.reopen_window):
+            _reopen(closed, context, now)
+            _record_occurrence(closed, context, result, now, budget)
+            return Outcome("reopened", closed.number, closed.html_url)
         ensure_labels(repo, labels, budget)
-        body = issue_body(context, result, marker, policy.mention, now)
+        earlier = (closed.number, _closed_on(closed)) if closed is not None else None
+        body = issue_body(context, result, marker, policy.mention, now, earlier=earlier)
         # A create whose answer was lost may have made the issue: look before making another.
         created = write_once(
             budget,
@@ -92,6 +106,31 @@ def upsert(
         existing = created  # another copy's, made in the meantime
     _record_occurrence(existing, context, result, now, budget)
     return Outcome("commented", existing.number, existing.html_url)
+
+
+def _closed_on(issue: Any) -> str:
+    closed = issue.closed_at
+    return closed.strftime("%Y-%m-%d") if closed is not None else "earlier"
+
+
+def _closed_within(issue: Any, days: int) -> bool:
+    closed = issue.closed_at
+    if closed is None:
+        return False
+    moment: datetime = closed if closed.tzinfo else closed.replace(tzinfo=UTC)
+    return datetime.now(UTC) - moment <= timedelta(days=days)
+
+
+def _reopen(issue: Any, context: RunContext, now: str) -> None:
+    """Open a recently closed issue again, its history counting the reopen; the
+    occurrence is then recorded as on any open issue."""
+    history, _ = read_history(issue.body)
+    history = history.model_copy(update={"reopens": history.reopens + 1, "greens": 0})
+    issue.edit(
+        state="open",
+        state_reason="reopened",
+        body=with_history(issue.body or "", context, history, now),
+    )
 
 
 def _settle_race(
@@ -135,6 +174,11 @@ def _record_occurrence(
     counted = context.job_url in counted_jobs(body)
     if not counted:
         body = with_new_occurrence(body, now, context.job_url)
+        history, sound = read_history(body)
+        if not sound:
+            log.warning("the history block of issue #%s was damaged; it starts again", issue.number)
+        history = with_failure(history, occurrence(context, result, now), day_of(now))
+        body = with_history(body, context, history, now)
         issue.edit(body=body)  # the same body again if retried: counted once
     text = comment_body(context, result, recorded_occurrences(body), now)
 

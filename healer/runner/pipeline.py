@@ -12,9 +12,10 @@ import dataclasses
 import logging
 import sys
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
@@ -26,7 +27,7 @@ from healer.classifier.rule import Kind, RulesError
 from healer.classifier.rulepack import load_pack
 from healer.github import explain, upsert
 from healer.github.fetch import FetchError
-from healer.github.model import FailedJob, Outcome
+from healer.github.model import FailedJob, Outcome, Recovered
 from healer.github.render import RunContext
 from healer.github.retries import RetryBudget
 from healer.runner import report, retry
@@ -102,6 +103,7 @@ def run(settings: Settings, commands: Commands) -> int:
         labels=settings.labels,
         mention=settings.mention,
         dry_run=settings.dry_run,
+        reopen_window=settings.reopen_window,
         copilot=(
             make_client(settings.copilot_token.get_secret_value(), settings.api_url, budget)
             if settings.copilot_token is not None
@@ -115,8 +117,6 @@ def run(settings: Settings, commands: Commands) -> int:
         repo = client.get_repo(settings.repository, lazy=True)
         workflow_run = get_run(repo, run_id)
         jobs = failed_jobs(workflow_run, settings.job_name)
-        if not jobs:
-            commands.notice(f"No failed job in run {run_id}; nothing to do.")
         # The name in titles and markers: the input, else the watched run's, else this
         # run's (GITHUB_WORKFLOW names the running workflow, not another run's).
         workflow = (
@@ -125,6 +125,14 @@ def run(settings: Settings, commands: Commands) -> int:
             or (settings.workflow if run_id == settings.current_run_id else "")
             or str(workflow_run.name or "")
         )
+        if not jobs:
+            recovered = _recover(repo, workflow_run, workflow, settings, now, budget)
+            if not recovered:
+                commands.notice(f"No failed job in run {run_id}; nothing to do.")
+            for item in recovered:
+                commands.notice(f"{item.job}: passed → {item.action} {item.url}")
+            _finish(settings, [], recovered=recovered)
+            return EXIT_OK
         # The same job's log in the last green run is the baseline: what it printed
         # too is not evidence.
         green = LastGreenRun(repo, workflow_run)
@@ -149,6 +157,9 @@ def run(settings: Settings, commands: Commands) -> int:
                     job_url=job.html_url,
                     failed_step=job.failed_step,
                     baseline_url=green.url if baseline is not None else None,
+                    run_number=int(workflow_run.run_number or 0),
+                    head_sha=str(workflow_run.head_sha or ""),
+                    head_branch=str(workflow_run.head_branch or ""),
                 )
                 analysed.append((job, result, context))
         plan = retry.plan(
@@ -196,6 +207,40 @@ def run(settings: Settings, commands: Commands) -> int:
     return EXIT_OK
 
 
+def _recover(
+    repo: Any,
+    workflow_run: WorkflowRun,
+    workflow: str,
+    settings: Settings,
+    now: str,
+    budget: RetryBudget,
+) -> list[Recovered]:
+    """A run without failed jobs: mark the tracked jobs that passed on a re-run as flaky,
+    and close the issues of jobs that passed on the default branch."""
+    from healer.github.recovery import RecoveryPolicy, recover
+
+    context = RunContext(
+        repository=settings.repository,
+        server_url=settings.server_url,
+        workflow=workflow,
+        run_id=int(workflow_run.id),
+        run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
+        job_name="",
+        job_url="",
+        failed_step=None,
+        run_number=int(workflow_run.run_number or 0),
+        head_sha=str(workflow_run.head_sha or ""),
+        head_branch=str(workflow_run.head_branch or ""),
+    )
+    policy = RecoveryPolicy(
+        labels=settings.labels,
+        close_after=settings.close_after,
+        reopen_window=settings.reopen_window,
+        dry_run=settings.dry_run,
+    )
+    return recover(repo, workflow_run, context, policy, now, budget, only=settings.job_name)
+
+
 def _rerun(
     workflow_run: WorkflowRun, plan: retry.RetryPlan, settings: Settings, commands: Commands
 ) -> frozenset[int]:
@@ -229,14 +274,15 @@ def _finish(
     reports: list[report.JobReport],
     skipped: bool = False,
     notes: list[str] | None = None,
+    recovered: Sequence[Recovered] = (),
 ) -> None:
-    outputs = report.outputs(reports)
+    outputs = report.outputs(reports, recovered)
     if skipped:
         outputs["action"] = "skipped"
     if settings.output_path is not None:
         write_outputs(settings.output_path, outputs)
-    if settings.summary_path is not None and reports:
-        append_summary(settings.summary_path, report.summary(reports, notes or []))
+    if settings.summary_path is not None and (reports or recovered):
+        append_summary(settings.summary_path, report.summary(reports, notes or [], recovered))
 
 
 def main(out: TextIO | None = None) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 from healer.classifier.classify import Result
 from healer.classifier.rule import Kind
 from healer.github.markdown import code, fenced, inline
-from healer.github.model import FailedJob, Outcome
+from healer.github.model import FailedJob, Outcome, Recovered
 
 SEVERITY = {Kind.PERSISTENT: 2, Kind.TRANSIENT: 1, Kind.UNKNOWN: 0}
 
@@ -41,10 +41,28 @@ class JobReport:
 ACTION_SHOWN = {"retried": "re-run", "dry-run": "dry run"}
 
 
-def summary(reports: list[JobReport], notes: Sequence[str] = ()) -> str:
-    lines = [
-        "## self-healing",
-        "",
+RECOVERED_SHOWN = {
+    "closed": "passed: issue closed",
+    "flaky": "passed on a re-run of the same commit: labelled flaky",
+    "green": "passed: counted towards closing",
+}
+
+
+def summary(
+    reports: list[JobReport], notes: Sequence[str] = (), recovered: Sequence[Recovered] = ()
+) -> str:
+    lines = ["## self-healing", ""]
+    if recovered:
+        lines += ["| job | what happened | issue |", "|---|---|---|"]
+        for item in recovered:
+            lines.append(
+                f"| {inline(item.job)} | {RECOVERED_SHOWN.get(item.action, item.action)} "
+                f"| [#{item.number}]({item.url}) |"
+            )
+        if not reports:
+            return "\n".join(lines) + "\n"
+        lines.append("")
+    lines += [
         "| job | verdict | category | confidence | issue |",
         "|---|---|---|---|---|",
     ]
@@ -74,17 +92,22 @@ def summary(reports: list[JobReport], notes: Sequence[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def outputs(reports: list[JobReport]) -> dict[str, str]:
+def outputs(reports: list[JobReport], recovered: Sequence[Recovered] = ()) -> dict[str, str]:
     if not reports:
+        first = recovered[0] if recovered else None
+        entries = [
+            {"job": r.job, "action": r.action, "issue_number": r.number, "issue_url": r.url}
+            for r in recovered
+        ]
         return {
             "classification": "unknown",
             "category": "unknown",
             "confidence": "0",
             "fingerprint": "",
-            "issue-number": "",
-            "issue-url": "",
-            "action": "skipped",
-            "report": "[]",
+            "issue-number": str(first.number) if first else "",
+            "issue-url": first.url if first else "",
+            "action": first.action if first else "skipped",
+            "report": json.dumps(entries),
         }
     worst = max(reports, key=lambda r: (SEVERITY[r.result.kind], r.result.confidence))
     return {

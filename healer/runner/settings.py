@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     retry_transient: bool = _input("retry-transient", True)
     max_attempts: int = _input("max-attempts", 2, ge=1, le=50)  # GitHub allows 50 re-runs
     never_retry: Annotated[tuple[str, ...], NoDecode] = _input("never-retry", ())
+    # Close a job's issue after this many green runs in a row on the default branch;
+    # a failure within `reopen_window` days of the close reopens it.
+    close_after: int = _input("close-after", 1, ge=1, le=20)
+    reopen_window: int = _input("reopen-window", 14, ge=0, le=365)
 
     # The runner's variables.
     api_url: str = _runner("GITHUB_API_URL", "https://api.github.com")
@@ -155,6 +159,8 @@ _INPUT_NAMES = {
     "retry_transient": "retry-transient",
     "max_attempts": "max-attempts",
     "never_retry": "never-retry",
+    "close_after": "close-after",
+    "reopen_window": "reopen-window",
 }
 
 

@@ -75,6 +75,8 @@ def run_action(
         "retry-transient": "",
         "max-attempts": "",
         "never-retry": "",
+        "close-after": "",
+        "reopen-window": "",
     }
     env = {
         "PATH": os.environ["PATH"],

@@ -173,3 +173,142 @@ def test_retry_transient_off_and_dry_run_re_run_nothing(
     )
     assert dry.outputs["action"] == "dry-run"
     assert fake_github.write_requests == []
+
+
+def green(repo: Repo, *, branch: str = "main", attempt: int = 1, number: int | None = None) -> Run:
+    """A finished run of the Tests workflow in which every job passed."""
+    fields = {"run_number": number} if number is not None else {}
+    run = repo.add_run(
+        "Tests", conclusion="success", head_branch=branch, run_attempt=attempt, **fields
+    )
+    for name in ("lint", "install", "test"):
+        run.add_job(name, conclusion="success", steps=[("Run it", "success")], log=b"ok\n")
+    return run
+
+
+def numbered(run: Run, number: int) -> Run:
+    run.run_number = number
+    return run
+
+
+def test_fail_fail_then_pass_on_a_later_commit_closes_the_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 2))
+    (issue,) = repo.issues.values()
+    assert issue.state == "open"
+    assert "| [#2](" in (issue.body or "")
+    assert "| [#1](" in (issue.body or "")
+    passed = green(repo, number=3)
+    result = watch(fake_github, tmp_path, repo, passed)
+    assert result.code == 0, result.stdout
+    assert result.outputs["action"] == "closed"
+    assert (issue.state, issue.state_reason) == ("closed", "completed")
+    assert f"/actions/runs/{passed.id}" in issue.comments[-1].body
+    assert "**Closed:** 1" in (issue.body or "")
+    assert "passed: issue closed" in result.summary
+
+
+def test_close_after_two_needs_two_greens_in_a_row(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    (issue,) = repo.issues.values()
+    first = watch(fake_github, tmp_path, repo, green(repo, number=2), **{"close-after": "2"})
+    assert first.outputs["action"] == "green"
+    assert issue.state == "open"
+    assert "since the last failure:** 1" in (issue.body or "")
+    second = watch(fake_github, tmp_path, repo, green(repo, number=3), **{"close-after": "2"})
+    assert second.outputs["action"] == "closed"
+    assert issue.state == "closed"
+
+
+def test_an_older_success_arriving_late_never_closes_a_newer_failure(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 7))
+    (issue,) = repo.issues.values()
+    late = watch(fake_github, tmp_path, repo, green(repo, number=6))
+    assert late.outputs["action"] == "skipped"
+    assert issue.state == "open"
+
+
+def test_a_pass_on_another_branch_closes_nothing(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    (issue,) = repo.issues.values()
+    watch(fake_github, tmp_path, repo, green(repo, branch="feature/x", number=2))
+    assert issue.state == "open"
+    assert fake_github.requests_to("PATCH") == [] or all(
+        "state" not in (r.body or {}) for r in fake_github.requests_to("PATCH")
+    )
+
+
+def test_fail_then_pass_on_a_re_run_of_the_same_commit_is_flaky_and_stays_open(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = numbered(finished(repo, ("test", PYTEST_LOG)), 1)
+    watch(fake_github, tmp_path, repo, run)
+    (issue,) = repo.issues.values()
+    # The same run, attempt 2: the job passes this time.
+    run.run_attempt, run.conclusion = 2, "success"
+    for name in ("lint", "test"):
+        run.add_job(name, conclusion="success", run_attempt=2, log=b"ok\n")
+    result = watch(fake_github, tmp_path, repo, run)
+    assert result.outputs["action"] == "flaky"
+    assert issue.state == "open"
+    assert "flaky" in issue.labels
+    comment = issue.comments[-1].body
+    assert f"/actions/runs/{run.id}/attempts/1" in comment
+    assert "attempt 2" in comment
+    assert "**Flaky passes:** 1" in (issue.body or "")
+    # A green run on a new commit then closes it.
+    closed = watch(fake_github, tmp_path, repo, green(repo, number=2))
+    assert closed.outputs["action"] == "closed"
+
+
+def test_a_failure_soon_after_the_close_reopens_the_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    watch(fake_github, tmp_path, repo, green(repo, number=2))
+    (issue,) = repo.issues.values()
+    assert issue.state == "closed"
+    again = watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 3))
+    assert again.outputs["action"] == "reopened"
+    assert len(repo.issues) == 1
+    assert (issue.state, issue.state_reason) == ("open", "reopened")
+    assert "**Reopened:** 1" in (issue.body or "")
+    assert "**Occurrences:** 2" in (issue.body or "")
+    assert "occurrence 2" in issue.comments[-1].body
+
+
+def test_a_failure_after_the_reopen_window_opens_a_new_issue_that_links_the_old(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    watch(fake_github, tmp_path, repo, green(repo, number=2))
+    (old,) = repo.issues.values()
+    assert old.closed_at is not None
+    old.closed_at -= timedelta(days=15)
+    again = watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 3))
+    assert again.outputs["action"] == "created"
+    new = repo.issues[int(again.outputs["issue-number"])]
+    assert new.number != old.number
+    assert old.state == "closed"
+    assert f"**Earlier issue:** #{old.number}" in (new.body or "")
+
+
+def test_an_issue_closed_as_a_duplicate_or_not_planned_is_never_reopened(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    (old,) = repo.issues.values()
+    old.state, old.state_reason = "closed", "not_planned"
+    again = watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 2))
+    assert again.outputs["action"] == "created"
+    assert old.state == "closed"
