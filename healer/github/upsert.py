@@ -72,8 +72,10 @@ def upsert(
     result: Result,
     now: str,
     budget: RetryBudget,
+    may_create: bool = True,
 ) -> Outcome:
-    """Comment on the open issue that tracks this job's failure, or create it."""
+    """Comment on the open issue that tracks this job's failure, or create it (when
+    `may_create`: the run's cap on new issues is not reached; else `capped`)."""
     marker = Marker(context.workflow, job.base_name, result.fingerprint)
     labels = policy.issue_labels
     existing = find_tracking_issue(repo, labels, marker, policy.transient)
@@ -89,6 +91,8 @@ def upsert(
             _reopen(closed, context, now)
             _record_occurrence(closed, context, result, now, budget)
             return Outcome("reopened", closed.number, closed.html_url)
+        if not may_create:
+            return Outcome("capped")
         ensure_labels(repo, labels, budget)
         earlier = (closed.number, _closed_on(closed)) if closed is not None else None
         body = issue_body(context, result, marker, policy.mention, now, earlier=earlier)
@@ -212,3 +216,9 @@ def _assign_copilot(copilot: Github, repository: str, number: int) -> None:
         )
     except requests.RequestException as exc:
         log.warning("could not assign the issue to Copilot (%s); assign it by hand", describe(exc))
+
+
+def list_capped(repo: Any, newest: Outcome, text: str) -> None:
+    """The failures held back by the cap on new issues, in one comment on the newest."""
+    if newest.number is not None:
+        repo.get_issue(newest.number).create_comment(text)

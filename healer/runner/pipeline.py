@@ -175,22 +175,38 @@ def run(settings: Settings, commands: Commands) -> int:
             notes.append(plan.note)
         rerun_ids = _rerun(workflow_run, plan, settings, commands)
         exhausted = {job.id for job in plan.exhausted}
+        created = 0
         for job, result, context in analysed:
+            may_create = created < settings.max_issues_per_run
             if job.id in rerun_ids:
                 outcome = Outcome("dry-run" if settings.dry_run else "retried")
             elif result.kind is Kind.PERSISTENT:
-                outcome = upsert.upsert(repo, policy, context, job, result, now, budget)
+                outcome = upsert.upsert(repo, policy, context, job, result, now, budget, may_create)
             elif result.kind is Kind.TRANSIENT and job.id in exhausted:
                 transient = dataclasses.replace(policy, transient=True)
-                outcome = upsert.upsert(repo, transient, context, job, result, now, budget)
+                outcome = upsert.upsert(
+                    repo, transient, context, job, result, now, budget, may_create
+                )
             else:
                 outcome = Outcome("dry-run" if settings.dry_run else "skipped")
+            created += outcome.action == "created"
             commands.notice(
                 f"{job.name}: {result.kind.value} ({result.category}, confidence "
                 f"{result.confidence:.2f}) → {outcome.action}"
                 + (f" {outcome.url}" if outcome.url else "")
             )
             reports.append(report.JobReport(job, result, outcome))
+        capped = [r for r in reports if r.outcome.action == "capped"]
+        if capped:
+            notes.append(
+                f"{len(capped)} more failure(s) need an issue, beyond max-issues-per-run "
+                f"({settings.max_issues_per_run}); they are listed above and on the newest issue."
+            )
+            newest = max(
+                (r.outcome for r in reports if r.outcome.action == "created"),
+                key=lambda o: o.number or 0,
+            )
+            upsert.list_capped(repo, newest, report.capped_comment(capped))
     except FetchError as exc:
         commands.error(str(exc), title="Cannot read the run")
         return EXIT_FAILED

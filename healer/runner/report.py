@@ -38,7 +38,7 @@ class JobReport:
         }
 
 
-ACTION_SHOWN = {"retried": "re-run", "dry-run": "dry run"}
+ACTION_SHOWN = {"retried": "re-run", "dry-run": "dry run", "capped": "over the cap"}
 
 
 RECOVERED_SHOWN = {
@@ -120,3 +120,18 @@ def outputs(reports: list[JobReport], recovered: Sequence[Recovered] = ()) -> di
         "action": worst.outcome.action,
         "report": json.dumps([r.to_json() for r in reports]),
     }
+
+
+def capped_comment(capped: Sequence[JobReport]) -> str:
+    """The failures beyond the run's cap on new issues, for a comment."""
+    lines = [
+        "More failures in this run need a look; no issue was opened for them (max-issues-per-run):",
+        "",
+    ]
+    for item in capped:
+        lines.append(
+            f"- [{inline(item.job.name)}]({item.job.html_url}): {item.result.kind.value}, "
+            f"category `{item.result.category}`"
+            + (f", failing command {code(item.result.command)}" if item.result.command else "")
+        )
+    return "\n".join(lines)

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # Close a job's issue after this many green runs in a row on the default branch;
     # a failure within `reopen_window` days of the close reopens it.
     close_after: int = _input("close-after", 1, ge=1, le=20)
+    # New issues one run may open; the rest are listed, never dropped silently.
+    max_issues_per_run: int = _input("max-issues-per-run", 5, ge=1, le=100)
     reopen_window: int = _input("reopen-window", 14, ge=0, le=365)
 
     # The runner's variables.
@@ -160,6 +162,7 @@ _INPUT_NAMES = {
     "max_attempts": "max-attempts",
     "never_retry": "never-retry",
     "close_after": "close-after",
+    "max_issues_per_run": "max-issues-per-run",
     "reopen_window": "reopen-window",
 }
 

@@ -77,6 +77,7 @@ def run_action(
         "never-retry": "",
         "close-after": "",
         "reopen-window": "",
+        "max-issues-per-run": "",
     }
     env = {
         "PATH": os.environ["PATH"],

@@ -312,3 +312,21 @@ def test_an_issue_closed_as_a_duplicate_or_not_planned_is_never_reopened(
     again = watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 2))
     assert again.outputs["action"] == "created"
     assert old.state == "closed"
+
+
+def test_eight_distinct_failing_jobs_open_five_issues_and_list_the_rest(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    run = finished(repo, *[(f"suite-{n}", PYTEST_LOG) for n in range(1, 9)])
+    result = watch(fake_github, tmp_path, repo, run)
+    assert result.code == 0, result.stdout
+    actions = [e["action"] for e in json.loads(result.outputs["report"])]
+    assert actions.count("created") == 5
+    assert actions.count("capped") == 3
+    assert len(repo.issues) == 5
+    newest = max(repo.issues.values(), key=lambda issue: issue.number)
+    (listing,) = newest.comments
+    for n in (6, 7, 8):
+        assert f"suite-{n}" in listing.body
+        assert f"suite-{n}" in result.summary
+    assert "max-issues-per-run" in result.summary
