@@ -25,6 +25,7 @@ class Trigger:
     skip_reason: str | None = None  # why nothing should be done, or None
     run_id: int | None = None  # the watched run, for workflow_run
     workflow: str | None = None  # its workflow's name
+    pull_request: int | None = None  # the pull request the run is for, if any
 
 
 def read_event(path: Path | None) -> dict[str, Any]:
@@ -44,6 +45,10 @@ def _full_name(repo: Any) -> str | None:
     return None
 
 
+def _number(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def trigger(event_name: str, event: dict[str, Any], repository: str) -> Trigger:
     if event_name in PULL_REQUEST_EVENTS:
         pull = event.get("pull_request")
@@ -52,6 +57,7 @@ def trigger(event_name: str, event: dict[str, Any], repository: str) -> Trigger:
             head_repo = _full_name(head.get("repo")) if isinstance(head, dict) else None
             if head_repo != repository:
                 return Trigger("Pull request from a fork: the token is read-only, nothing to do.")
+            return Trigger(pull_request=_number(pull.get("number")))
         return Trigger()
     if event_name == "workflow_run":
         watched = event.get("workflow_run")
@@ -64,8 +70,11 @@ def trigger(event_name: str, event: dict[str, Any], repository: str) -> Trigger:
             )
         run_id = watched.get("id")
         name = watched.get("name")
+        pulls = watched.get("pull_requests")
+        first = pulls[0] if isinstance(pulls, list) and pulls else None
         return Trigger(
             run_id=run_id if isinstance(run_id, int) and run_id > 0 else None,
             workflow=name if isinstance(name, str) and name else None,
+            pull_request=_number(first.get("number")) if isinstance(first, dict) else None,
         )
     return Trigger()

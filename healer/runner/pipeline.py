@@ -32,7 +32,7 @@ from healer.github.render import RunContext
 from healer.github.retries import RetryBudget
 from healer.runner import report, retry
 from healer.runner.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
-from healer.runner.event import read_event, trigger
+from healer.runner.event import PULL_REQUEST_EVENTS, read_event, trigger
 from healer.runner.settings import Settings, input_problems
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def run(settings: Settings, commands: Commands) -> int:
 
     from healer.github.client import make_client, rate_limited
     from healer.github.fetch import LastGreenRun, download_log, failed_jobs, get_run
+    from healer.github.pulls import upsert_sticky
 
     event = trigger(settings.event_name, read_event(settings.event_path), settings.repository)
     if event.skip_reason is not None:
@@ -125,6 +126,18 @@ def run(settings: Settings, commands: Commands) -> int:
             or (settings.workflow if run_id == settings.current_run_id else "")
             or str(workflow_run.name or "")
         )
+        pull = event.pull_request or _pull_request_of(workflow_run)
+        # A pull request's failures stay off the default branch's tracker, unless the
+        # user asks for issues.
+        on_pull = pull is not None and settings.pull_requests != "issue"
+        if not jobs and on_pull:
+            assert pull is not None
+            if settings.pull_requests == "comment" and not settings.dry_run:
+                text = report.pull_request_passed(run_url(settings, workflow_run), now)
+                upsert_sticky(repo, pull, text, create=False)
+            commands.notice(f"No failed job in run {run_id}; nothing to do.")
+            _finish(settings, [])
+            return EXIT_OK
         if not jobs:
             recovered = _recover(repo, workflow_run, workflow, settings, now, budget)
             if not recovered:
@@ -178,8 +191,15 @@ def run(settings: Settings, commands: Commands) -> int:
         created = 0
         for job, result, context in analysed:
             may_create = created < settings.max_issues_per_run
+            needs_issue = result.kind is Kind.PERSISTENT or job.id in exhausted
             if job.id in rerun_ids:
                 outcome = Outcome("dry-run" if settings.dry_run else "retried")
+            elif on_pull and needs_issue:
+                outcome = Outcome(
+                    "dry-run"
+                    if settings.dry_run
+                    else ("pull-request" if settings.pull_requests == "comment" else "skipped")
+                )
             elif result.kind is Kind.PERSISTENT:
                 outcome = upsert.upsert(repo, policy, context, job, result, now, budget, may_create)
             elif result.kind is Kind.TRANSIENT and job.id in exhausted:
@@ -196,6 +216,17 @@ def run(settings: Settings, commands: Commands) -> int:
                 + (f" {outcome.url}" if outcome.url else "")
             )
             reports.append(report.JobReport(job, result, outcome))
+        if on_pull and settings.pull_requests == "comment" and not settings.dry_run:
+            assert pull is not None
+            shown = [r for r in reports if r.outcome.action == "pull-request"]
+            text = report.pull_request_comment(shown, run_url(settings, workflow_run), now)
+            url = upsert_sticky(repo, pull, text)
+            reports = [
+                dataclasses.replace(r, outcome=Outcome("pull-request", pull, url))
+                if r.outcome.action == "pull-request"
+                else r
+                for r in reports
+            ]
         capped = [r for r in reports if r.outcome.action == "capped"]
         if capped:
             notes.append(
@@ -221,6 +252,19 @@ def run(settings: Settings, commands: Commands) -> int:
         return EXIT_FAILED
     _finish(settings, reports, notes=notes)
     return EXIT_OK
+
+
+def _pull_request_of(workflow_run: WorkflowRun) -> int | None:
+    """The pull request a run was for, from the run itself (same-repository ones only:
+    GitHub lists no pull request of a fork there)."""
+    if workflow_run.event not in PULL_REQUEST_EVENTS:
+        return None
+    pulls = workflow_run.pull_requests or []
+    return int(pulls[0].number) if pulls else None
+
+
+def run_url(settings: Settings, workflow_run: WorkflowRun) -> str:
+    return f"{settings.server_url}/{settings.repository}/actions/runs/{workflow_run.id}"
 
 
 def _recover(

@@ -38,7 +38,12 @@ class JobReport:
         }
 
 
-ACTION_SHOWN = {"retried": "re-run", "dry-run": "dry run", "capped": "over the cap"}
+ACTION_SHOWN = {
+    "retried": "re-run",
+    "dry-run": "dry run",
+    "capped": "over the cap",
+    "pull-request": "on the pull request",
+}
 
 
 RECOVERED_SHOWN = {
@@ -79,16 +84,7 @@ def summary(
     for note in notes:
         lines += ["", f"> {inline(note)}"]
     for report in reports:
-        if report.result.excerpt or report.result.command:
-            command = report.result.command
-            lines += [
-                "",
-                f"<details><summary>Excerpt: {inline(report.job.name)}</summary>",
-                "",
-                *([f"Failing command: {code(command)}", ""] if command else []),
-                *([fenced(report.result.excerpt), ""] if report.result.excerpt else []),
-                "</details>",
-            ]
+        lines += _excerpt_details(report)
     return "\n".join(lines) + "\n"
 
 
@@ -135,3 +131,40 @@ def capped_comment(capped: Sequence[JobReport]) -> str:
             + (f", failing command {code(item.result.command)}" if item.result.command else "")
         )
     return "\n".join(lines)
+
+
+def pull_request_comment(reports: Sequence[JobReport], run_url: str, now: str) -> str:
+    """The pull request's sticky comment: the failures of its latest analysed run."""
+    lines = [
+        f"**self-healing**: these jobs failed in [this run]({run_url}) and need a change "
+        f"before merging ({now}). Issues are opened only for the default branch.",
+        "",
+        "| job | verdict | category | confidence |",
+        "|---|---|---|---|",
+    ]
+    for item in reports:
+        lines.append(
+            f"| [{inline(item.job.name)}]({item.job.html_url}) | {item.result.kind.value} | "
+            f"{item.result.category} | {item.result.confidence:.2f} |"
+        )
+    for item in reports:
+        lines += _excerpt_details(item)
+    return "\n".join(lines)
+
+
+def pull_request_passed(run_url: str, now: str) -> str:
+    return f"**self-healing**: every job passed in [the latest run]({run_url}) ({now})."
+
+
+def _excerpt_details(report: JobReport) -> list[str]:
+    if not (report.result.excerpt or report.result.command):
+        return []
+    command = report.result.command
+    return [
+        "",
+        f"<details><summary>Excerpt: {inline(report.job.name)}</summary>",
+        "",
+        *([f"Failing command: {code(command)}", ""] if command else []),
+        *([fenced(report.result.excerpt), ""] if report.result.excerpt else []),
+        "</details>",
+    ]

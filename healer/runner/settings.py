@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     close_after: int = _input("close-after", 1, ge=1, le=20)
     # New issues one run may open; the rest are listed, never dropped silently.
     max_issues_per_run: int = _input("max-issues-per-run", 5, ge=1, le=100)
+    # A pull request's failures: one sticky comment on it (`comment`), the job summary
+    # only (`summary`), or issues like the default branch's (`issue`).
+    pull_requests: Literal["comment", "summary", "issue"] = _input("pull-requests", "comment")
     reopen_window: int = _input("reopen-window", 14, ge=0, le=365)
 
     # The runner's variables.
@@ -163,6 +166,7 @@ _INPUT_NAMES = {
     "never_retry": "never-retry",
     "close_after": "close-after",
     "max_issues_per_run": "max-issues-per-run",
+    "pull_requests": "pull-requests",
     "reopen_window": "reopen-window",
 }
 

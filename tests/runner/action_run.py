@@ -78,6 +78,7 @@ def run_action(
         "close-after": "",
         "reopen-window": "",
         "max-issues-per-run": "",
+        "pull-requests": "",
     }
     env = {
         "PATH": os.environ["PATH"],

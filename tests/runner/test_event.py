@@ -57,3 +57,32 @@ def test_an_unreadable_event_file_is_an_empty_event(tmp_path: Path) -> None:
     assert read_event(tmp_path / "list.json") == {}
     (tmp_path / "bad.json").write_bytes(b"\xff{")
     assert read_event(tmp_path / "bad.json") == {}
+
+
+@pytest.mark.parametrize(
+    ("event_name", "event", "number"),
+    [
+        ("pull_request", {"pull_request": {"number": 7, "head": {"repo": {"full_name": REPO}}}}, 7),
+        (
+            "workflow_run",
+            {
+                "workflow_run": {
+                    "id": 5,
+                    "head_repository": {"full_name": REPO},
+                    "pull_requests": [{"number": 9}],
+                }
+            },
+            9,
+        ),
+        ("workflow_run", {"workflow_run": {"id": 5, "head_repository": {"full_name": REPO}}}, None),
+        (
+            "pull_request",
+            {"pull_request": {"number": "7", "head": {"repo": {"full_name": REPO}}}},
+            None,
+        ),
+    ],
+)
+def test_the_pull_request_a_run_is_for(
+    event_name: str, event: dict[str, object], number: int | None
+) -> None:
+    assert trigger(event_name, event, REPO).pull_request == number

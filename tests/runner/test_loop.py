@@ -330,3 +330,70 @@ def test_eight_distinct_failing_jobs_open_five_issues_and_list_the_rest(
         assert f"suite-{n}" in listing.body
         assert f"suite-{n}" in result.summary
     assert "max-issues-per-run" in result.summary
+
+
+def pull_request_event(tmp_path: Path, number: int) -> None:
+    event = {
+        "number": number,
+        "pull_request": {"number": number, "head": {"repo": {"full_name": REPO}}},
+    }
+    (tmp_path / "event.json").write_text(json.dumps(event))
+
+
+def test_a_pull_request_failure_keeps_one_sticky_comment_and_opens_no_issue(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    pull = repo.add_issue("Add discounts", pull_request=True)
+    pull_request_event(tmp_path, pull.number)
+    first = run_action(fake_github, tmp_path, failing_run(repo), event_name="pull_request")
+    assert first.code == 0, first.stdout
+    assert first.outputs["action"] == "pull-request"
+    assert [i for i in repo.issues.values() if not i.pull_request] == []
+    (comment,) = pull.comments
+    assert "<!-- self-healing:pull-request -->" in comment.body
+    assert "test_total_applies_discount" in comment.body
+    second = failing_run(repo)
+    run_action(fake_github, tmp_path, second, event_name="pull_request")
+    (comment,) = pull.comments  # edited in place, not a second comment
+    assert f"/actions/runs/{second.id}" in comment.body
+
+
+def test_a_watched_pull_request_run_comments_and_its_green_run_says_so(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    # An open issue of the default branch's for the same job: a pull request never touches it.
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
+    (tracked,) = repo.issues.values()
+    pull = repo.add_issue("Add discounts", pull_request=True)
+    run = finished(repo, ("test", PYTEST_LOG))
+    run.event, run.head_branch, run.pull_requests = "pull_request", "discounts", [pull.number]
+    result = watch(fake_github, tmp_path, repo, run)
+    assert result.outputs["action"] == "pull-request"
+    assert len(tracked.comments) == 0
+    (comment,) = pull.comments
+    passed = green(repo, branch="discounts", number=5)
+    passed.event, passed.pull_requests = "pull_request", [pull.number]
+    after = watch(fake_github, tmp_path, repo, passed)
+    assert after.code == 0
+    (comment,) = pull.comments
+    assert "every job passed" in comment.body
+    assert tracked.state == "open"
+
+
+@pytest.mark.parametrize(("mode", "issues", "comments"), [("issue", 1, 0), ("summary", 0, 0)])
+def test_pull_requests_input_chooses_issues_or_the_summary_only(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, mode: str, issues: int, comments: int
+) -> None:
+    pull = repo.add_issue("Add discounts", pull_request=True)
+    pull_request_event(tmp_path, pull.number)
+    result = run_action(
+        fake_github,
+        tmp_path,
+        failing_run(repo),
+        event_name="pull_request",
+        **{"pull-requests": mode},
+    )
+    assert result.code == 0
+    assert len([i for i in repo.issues.values() if not i.pull_request]) == issues
+    assert len(pull.comments) == comments
+    assert "test_total_applies_discount" in result.summary

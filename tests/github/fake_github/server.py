@@ -167,6 +167,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], tuple[str, str], str]] = [
         ("GET", r"/issues/(?P<number>\d+)/comments", "issues", "read", "_list_comments"),
         ("POST", r"/issues/(?P<number>\d+)/comments", "issues", "write", "_create_comment"),
         ("POST", r"/issues/(?P<number>\d+)/assignees", "issues", "write", "_add_assignees"),
+        ("PATCH", r"/issues/comments/(?P<comment_id>\d+)", "issues", "write", "_edit_comment"),
         ("GET", r"/labels/(?P<name>[^/]+)", "issues", "read", "_get_label"),
         ("POST", "/labels", "issues", "write", "_create_label"),
     ]
@@ -640,6 +641,14 @@ class FakeGitHub:
         issue.comments.append(comment)
         issue.updated_at = now()
         return Reply(201, comment_json(repo, issue, comment, self.url))
+
+    def _edit_comment(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
+        for issue in repo.issues.values():
+            for comment in issue.comments:
+                if comment.id == int(p["comment_id"]):
+                    comment.body = (r.body or {}).get("body", comment.body)
+                    return Reply(200, comment_json(repo, issue, comment, self.url))
+        raise _not_found()
 
     def _add_assignees(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
         issue = self._issue(repo, p)

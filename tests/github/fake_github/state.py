@@ -72,6 +72,7 @@ class Run:
     jobs: list[Job] = field(default_factory=list)
     rerun_requests: int = 0  # POST rerun-failed-jobs or jobs/{id}/rerun received
     rerun_jobs: list[str] = field(default_factory=list)  # names of the jobs re-run
+    pull_requests: list[int] = field(default_factory=list)  # numbers of the run's pull requests
     created_at: datetime = field(default_factory=now)
 
     def add_job(
@@ -288,7 +289,16 @@ def run_json(repo: Repo, run: Run, api: str, repos: dict[str, Repo]) -> Json:
         "workflow_id": run.workflow_id,
         "url": base,
         "html_url": f"{WEB}/{repo.full_name}/actions/runs/{run.id}",
-        "pull_requests": [],
+        "pull_requests": [
+            {
+                "id": number,
+                "number": number,
+                "url": f"{api}/repos/{repo.full_name}/pulls/{number}",
+                "head": {"ref": run.head_branch, "sha": run.head_sha, "repo": _repo_ref(repo, api)},
+                "base": {"ref": repo.default_branch, "sha": "0" * 40, "repo": _repo_ref(repo, api)},
+            }
+            for number in run.pull_requests
+        ],
         "created_at": iso(run.created_at),
         "updated_at": iso(run.created_at),
         "run_started_at": iso(run.created_at),
@@ -310,6 +320,10 @@ def run_json(repo: Repo, run: Run, api: str, repos: dict[str, Repo]) -> Json:
         "repository_id": repo.id,
         "head_repository_id": head["id"],
     }
+
+
+def _repo_ref(repo: Repo, api: str) -> Json:
+    return {"id": repo.id, "url": f"{api}/repos/{repo.full_name}", "name": repo.name}
 
 
 def job_json(repo: Repo, run: Run, job: Job, api: str) -> Json:
