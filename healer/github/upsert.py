@@ -58,6 +58,8 @@ class IssuePolicy:
     transient: bool = False
     # A failure within this many days of its issue's close reopens that issue.
     reopen_window: int = 14
+    # New issues handed to Copilot per repository and day (UTC), at most.
+    copilot_max_per_day: int = 3
 
     @property
     def issue_labels(self) -> tuple[str, ...]:
@@ -106,7 +108,7 @@ def upsert(
             lambda: find_tracking_issue(repo, labels, marker, policy.transient),
         )
         if records_job(created.body, context.job_url):
-            return _settle_race(repo, policy, context, marker, created, now, budget)
+            return _settle_race(repo, policy, context, marker, created, result, now, budget)
         existing = created  # another copy's, made in the meantime
     _record_occurrence(existing, context, result, now, budget)
     return Outcome("commented", existing.number, existing.html_url)
@@ -143,6 +145,7 @@ def _settle_race(
     context: RunContext,
     marker: Marker,
     created: Any,
+    result: Result,
     now: str,
     budget: RetryBudget,
 ) -> Outcome:
@@ -157,7 +160,7 @@ def _settle_race(
         for duplicate in newer:  # in case their copies died; each moves its own report
             close_as_duplicate(duplicate, oldest)
         if policy.copilot is not None:
-            _assign_copilot(policy.copilot, context.repository, created.number)
+            _hand_to_copilot(policy, policy.copilot, context, created.number, result)
         return Outcome("created", created.number, created.html_url)
     # Ours is a duplicate (or was already closed as one): move its report, then count.
     fold_into(created, oldest, budget)
@@ -197,17 +200,53 @@ def _record_occurrence(
 
 
 COPILOT_LOGIN = "copilot-swe-agent[bot]"
+# What the coding agent can fix by changing code; never a blip, a runner, a dependency
+# that went missing upstream or the CI's own configuration.
+CODE_CATEGORIES = frozenset(
+    {"test", "assertion", "type_error", "syntax_error", "import_error", "compile", "lint", "format"}
+)
 
 
-def _assign_copilot(copilot: Github, repository: str, number: int) -> None:
-    """Hand the new issue to the Copilot coding agent. Only a user token may do
-    this (GITHUB_TOKEN is refused), hence a client of its own."""
+def _hand_to_copilot(
+    policy: IssuePolicy, copilot: Github, context: RunContext, number: int, result: Result
+) -> None:
+    """Assign the new issue to the Copilot coding agent, with instructions, when its
+    category is one code can fix and the day's cap is not reached. Only a user token may
+    do this (GITHUB_TOKEN is refused), hence a client of its own."""
     import requests
     from github import GithubException
 
+    if policy.transient or result.category not in CODE_CATEGORIES:
+        log.info("not handed to Copilot: category %s is not a code change", result.category)
+        return
     try:
-        issue = copilot.get_repo(repository, lazy=True).get_issue(number)
-        issue.add_to_assignees(COPILOT_LOGIN)
+        repo = copilot.get_repo(context.repository, lazy=True)
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        handed = [
+            issue
+            for issue in repo.get_issues(
+                state="all", labels=list(policy.labels), assignee=COPILOT_LOGIN, since=today
+            ).get_page(0)
+            if issue.created_at is not None and _aware(issue.created_at) >= today
+        ]
+        if len(handed) >= policy.copilot_max_per_day:
+            log.warning(
+                "not handed to Copilot: %d issues were today already (copilot-max-per-day)",
+                len(handed),
+            )
+            return
+        copilot.requester.requestJsonAndCheck(
+            "POST",
+            f"{repo.url}/issues/{number}/assignees",
+            input={
+                "assignees": [COPILOT_LOGIN],
+                "agent_assignment": {
+                    "target_repo": context.repository,
+                    "base_branch": context.head_branch or None,
+                    "custom_instructions": copilot_instructions(context, result),
+                },
+            },
+        )
     except GithubException as exc:
         log.warning(
             "could not assign the issue to Copilot (%s): the copilot-token must be a user "
@@ -216,6 +255,31 @@ def _assign_copilot(copilot: Github, repository: str, number: int) -> None:
         )
     except requests.RequestException as exc:
         log.warning("could not assign the issue to Copilot (%s); assign it by hand", describe(exc))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def copilot_instructions(context: RunContext, result: Result) -> str:
+    """What the coding agent is told, besides the issue: where it failed, how to run it
+    again, and what not to do. The command comes from a log: one line, cut short."""
+    command = " ".join((result.command or "").split())[:300]
+    step = " ".join((context.failed_step or result.step or "").split())[:200]
+    lines = [
+        f"Fix the CI failure tracked by this issue (fingerprint {result.fingerprint}): the job "
+        f"'{context.job_name}' of the workflow '{context.workflow}' fails with a "
+        f"{result.category.replace('_', ' ')} failure.",
+    ]
+    if step:
+        lines.append(f"It fails in the step '{step}'.")
+    if command:
+        lines.append(f"Reproduce it by running the failing command: {command}")
+    lines.append(
+        "Read the log excerpt in the issue. Change the code or configuration so that the job "
+        "passes; do not skip, weaken or delete tests or checks."
+    )
+    return "\n".join(lines)
 
 
 def list_capped(repo: Any, newest: Outcome, text: str) -> None:

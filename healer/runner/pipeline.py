@@ -105,6 +105,7 @@ def run(settings: Settings, commands: Commands) -> int:
         mention=settings.mention,
         dry_run=settings.dry_run,
         reopen_window=settings.reopen_window,
+        copilot_max_per_day=settings.copilot_max_per_day,
         copilot=(
             make_client(settings.copilot_token.get_secret_value(), settings.api_url, budget)
             if settings.copilot_token is not None

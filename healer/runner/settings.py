@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     labels: Annotated[tuple[str, ...], NoDecode] = _input("labels", DEFAULT_LABELS)
     mention: str = _input("mention", "@github")
     copilot_token: SecretStr | None = _input("copilot-token")
+    copilot_max_per_day: int = _input("copilot-max-per-day", 3, ge=0, le=100)
     rules_file: str = _input("rules-file", ".github/self-healing.yml")
     dry_run: bool = _input("dry-run", False)
     max_excerpt_lines: int = _input("max-excerpt-lines", 40, ge=1, le=500)
@@ -156,6 +157,7 @@ _INPUT_NAMES = {
     "labels": "labels",
     "mention": "mention",
     "copilot_token": "copilot-token",
+    "copilot_max_per_day": "copilot-max-per-day",
     "rules_file": "rules-file",
     "dry_run": "dry-run",
     "max_excerpt_lines": "max-excerpt-lines",

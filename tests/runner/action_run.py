@@ -67,6 +67,7 @@ def run_action(
         "labels": "",
         "mention": "",
         "copilot-token": "",
+        "copilot-max-per-day": "",
         "rules-file": "",
         "dry-run": "",
         "max-excerpt-lines": "",

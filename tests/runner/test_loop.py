@@ -397,3 +397,56 @@ def test_pull_requests_input_chooses_issues_or_the_summary_only(
     assert len([i for i in repo.issues.values() if not i.pull_request]) == issues
     assert len(pull.comments) == comments
     assert "test_total_applies_discount" in result.summary
+
+
+def copilot_ready(fake: FakeGitHub, repo: Repo) -> dict[str, str]:
+    repo.add_assignee("copilot-swe-agent[bot]")
+    fake.add_token("github_pat_maintainer", login="maintainer", issues="write")
+    return {"copilot-token": "github_pat_maintainer"}
+
+
+def test_copilot_gets_code_failures_with_instructions_and_the_failing_branch(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    inputs = copilot_ready(fake_github, repo)
+    run = finished(repo, ("test", PYTEST_LOG))
+    run.head_branch = "release/2.1"
+    watch(fake_github, tmp_path, repo, run, **inputs)
+    (issue,) = repo.issues.values()
+    assert issue.assignees == ["copilot-swe-agent[bot]"]
+    (assign,) = fake_github.requests_to("POST", "*/assignees")
+    agent = assign.body["agent_assignment"]
+    assert agent["target_repo"] == REPO
+    assert agent["base_branch"] == "release/2.1"
+    fingerprint = issue.body.split("**Fingerprint:** `", 1)[1].split("`", 1)[0]
+    assert fingerprint in agent["custom_instructions"]
+    assert "pytest -q" in agent["custom_instructions"]
+    assert "do not skip, weaken or delete tests" in agent["custom_instructions"]
+
+
+def test_copilot_never_gets_dependency_failures_nor_more_than_the_daily_cap(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    from tests.classifier.helpers import gha_log
+
+    inputs = copilot_ready(fake_github, repo)
+    missing = gha_log(
+        "##[group]Run sudo apt-get install -y libfoo-dev",
+        "E: Unable to locate package libfoo-dev",
+        "##[error]Process completed with exit code 100.",
+    )
+    watch(fake_github, tmp_path, repo, finished(repo, ("deps", missing)), **inputs)
+    (issue,) = repo.issues.values()
+    assert issue.assignees == []
+    assert fake_github.requests_to("POST", "*/assignees") == []
+    for n in range(3):  # three issues handed over today already
+        repo.add_issue(
+            f"CI failure {n}",
+            labels=["ci-failure", "automated"],
+            assignees=["copilot-swe-agent[bot]"],
+        )
+    watch(fake_github, tmp_path, repo, finished(repo, ("test", PYTEST_LOG)), **inputs)
+    newest = max(repo.issues.values(), key=lambda i: i.number)
+    assert newest.title.startswith("CI failure: Tests / test")
+    assert newest.assignees == []
+    assert fake_github.requests_to("POST", "*/assignees") == []

@@ -32,6 +32,7 @@ from tests.github.fake_github.state import (
     Repo,
     Run,
     comment_json,
+    iso,
     issue_json,
     job_json,
     label_json,
@@ -563,10 +564,14 @@ class FakeGitHub:
     def _list_issues(self, repo: Repo, p: dict[str, str], r: RecordedRequest, t: Token) -> Reply:
         state = r.param("state") or "open"
         wanted = {n.strip().lower() for n in (r.param("labels") or "").split(",") if n.strip()}
+        assignee, since = r.param("assignee"), r.param("since")
         found = [
             i
             for i in repo.issues.values()
-            if state in ("all", i.state) and wanted <= {n.lower() for n in i.labels}
+            if state in ("all", i.state)
+            and wanted <= {n.lower() for n in i.labels}
+            and (not assignee or assignee in i.assignees)
+            and (not since or (iso(i.updated_at) or "") >= since)
         ]
         key = "updated_at" if r.param("sort") == "updated" else "created_at"
         found.sort(key=lambda i: (getattr(i, key), i.number), reverse=r.param("direction") != "asc")
