@@ -30,7 +30,7 @@ from healer.github.fetch import FetchError
 from healer.github.model import FailedJob, Outcome, Recovered
 from healer.github.render import RunContext
 from healer.github.retries import RetryBudget
-from healer.runner import report, retry
+from healer.runner import notify, report, retry
 from healer.runner.commands import ActionsLogFormatter, Commands, append_summary, write_outputs
 from healer.runner.event import PULL_REQUEST_EVENTS, read_event, trigger
 from healer.runner.settings import Settings, input_problems
@@ -145,7 +145,7 @@ def run(settings: Settings, commands: Commands) -> int:
                 commands.notice(f"No failed job in run {run_id}; nothing to do.")
             for item in recovered:
                 commands.notice(f"{item.job}: passed → {item.action} {item.url}")
-            _finish(settings, [], recovered=recovered)
+            _finish(settings, [], recovered=recovered, commands=commands, workflow=workflow)
             return EXIT_OK
         # The same job's log in the last green run is the baseline: what it printed
         # too is not evidence.
@@ -251,7 +251,7 @@ def run(settings: Settings, commands: Commands) -> int:
     except requests.RequestException as exc:
         commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
         return EXIT_FAILED
-    _finish(settings, reports, notes=notes)
+    _finish(settings, reports, notes=notes, commands=commands, workflow=workflow)
     return EXIT_OK
 
 
@@ -330,16 +330,32 @@ def _rerun(
     return frozenset(job.id for job in plan.rerun)
 
 
+def _notify(settings: Settings, commands: Commands, messages: list[notify.Message]) -> None:
+    """Send the run's notifications; trouble is a warning, never a failed action."""
+    urls = [url.get_secret_value() for url in settings.notify]
+    try:
+        problems = notify.send(urls, settings.notify_on, messages)
+    except Exception as exc:  # never fail the action for a notification
+        problems = [f"notifications could not be sent ({type(exc).__name__})"]
+    secrets = [settings.github_token.get_secret_value(), *urls]
+    for problem in redact_lines(problems, secrets):
+        commands.warning(problem, title="Notification not sent")
+
+
 def _finish(
     settings: Settings,
     reports: list[report.JobReport],
     skipped: bool = False,
     notes: list[str] | None = None,
     recovered: Sequence[Recovered] = (),
+    commands: Commands | None = None,
+    workflow: str = "",
 ) -> None:
     outputs = report.outputs(reports, recovered)
     if skipped:
         outputs["action"] = "skipped"
+    if settings.notify and commands is not None and not settings.dry_run:
+        _notify(settings, commands, notify.messages(reports, recovered, workflow))
     if settings.output_path is not None:
         write_outputs(settings.output_path, outputs)
     if settings.summary_path is not None and (reports or recovered):
@@ -365,6 +381,8 @@ def main(out: TextIO | None = None) -> int:
     commands.mask(settings.github_token.get_secret_value())
     if settings.copilot_token is not None:
         commands.mask(settings.copilot_token.get_secret_value())
+    for url in settings.notify:
+        commands.mask(url.get_secret_value())
     try:
         return run(settings, commands)
     except Exception as exc:  # a bug of ours: one clear line, no traceback

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     # A pull request's failures: one sticky comment on it (`comment`), the job summary
     # only (`summary`), or issues like the default branch's (`issue`).
     pull_requests: Literal["comment", "summary", "issue"] = _input("pull-requests", "comment")
+    # Apprise URLs, one per line (they hold credentials), and the events that send.
+    notify: Annotated[tuple[SecretStr, ...], NoDecode] = _input("notify", ())
+    notify_on: Annotated[tuple[str, ...], NoDecode] = _input(
+        "notify-on", ("opened", "reopened", "closed")
+    )
     reopen_window: int = _input("reopen-window", 14, ge=0, le=365)
 
     # The runner's variables.
@@ -106,6 +111,31 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = (part.strip() for line in value.splitlines() for part in line.split(","))
             return tuple(part for part in parts if part)
+        return value
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(line.strip() for line in value.splitlines() if line.strip())
+        return value
+
+    @field_validator("notify_on", mode="before")
+    @classmethod
+    def _split_events(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = (p.strip().lower() for line in value.splitlines() for p in line.split(","))
+            return tuple(part for part in parts if part)
+        return value
+
+    @field_validator("notify_on")
+    @classmethod
+    def _known_events(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [event for event in value if event not in ("opened", "reopened", "closed")]
+        if unknown:
+            raise ValueError(
+                f"{', '.join(repr(e[:20]) for e in unknown)}: events are opened, reopened, closed"
+            )
         return value
 
     @field_validator("labels")
@@ -169,6 +199,8 @@ _INPUT_NAMES = {
     "close_after": "close-after",
     "max_issues_per_run": "max-issues-per-run",
     "pull_requests": "pull-requests",
+    "notify": "notify",
+    "notify_on": "notify-on",
     "reopen_window": "reopen-window",
 }
 

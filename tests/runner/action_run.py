@@ -3,6 +3,7 @@ runner's environment, against the fake GitHub; and a failing run to analyse."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,6 +81,8 @@ def run_action(
         "reopen-window": "",
         "max-issues-per-run": "",
         "pull-requests": "",
+        "notify": "",
+        "notify-on": "",
     }
     env = {
         "PATH": os.environ["PATH"],
@@ -128,4 +131,52 @@ def failing_run(
     )
     run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
     run.add_job(job, steps=[("Set up job", "success"), ("Run pytest -q", "failure")], log=log)
+    return run
+
+
+def watch(
+    fake: FakeGitHub,
+    tmp_path: Path,
+    repo: Repo,
+    watched: Run,
+    token: str | None = None,
+    **inputs: str,
+) -> Outcome:
+    """The watching workflow's job, started by the watched run's workflow_run event."""
+    event = {
+        "workflow_run": {
+            "id": watched.id,
+            "name": watched.name,
+            "conclusion": watched.conclusion,
+            "head_repository": {"full_name": REPO},
+        }
+    }
+    (tmp_path / "event.json").write_text(json.dumps(event))
+    watcher = repo.add_run("Self-healing", status="in_progress", conclusion=None)
+    watcher.add_job("analyze", conclusion=None, status="in_progress", log=b"")
+    return run_action(fake, tmp_path, watcher, token=token, event_name="workflow_run", **inputs)
+
+
+def finished(repo: Repo, *jobs: tuple[str, bytes], attempt: int = 1) -> Run:
+    """A finished run of the Tests workflow whose `jobs` failed with these logs."""
+    run = repo.add_run("Tests", conclusion="failure", run_attempt=attempt)
+    run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
+    for name, log in jobs:
+        run.add_job(name, steps=[("Set up job", "success"), ("Run it", "failure")], log=log)
+    return run
+
+
+def green(repo: Repo, *, branch: str = "main", attempt: int = 1, number: int | None = None) -> Run:
+    """A finished run of the Tests workflow in which every job passed."""
+    fields = {"run_number": number} if number is not None else {}
+    run = repo.add_run(
+        "Tests", conclusion="success", head_branch=branch, run_attempt=attempt, **fields
+    )
+    for name in ("lint", "install", "test"):
+        run.add_job(name, conclusion="success", steps=[("Run it", "success")], log=b"ok\n")
+    return run
+
+
+def numbered(run: Run, number: int) -> Run:
+    run.run_number = number
     return run

@@ -9,52 +9,18 @@ from pathlib import Path
 import pytest
 
 from tests.github.fake_github import FakeGitHub
-from tests.github.fake_github.state import Repo, Run
+from tests.github.fake_github.state import Repo
 from tests.runner.action_run import (
     NETWORK_LOG,
     PYTEST_LOG,
     REPO,
-    Outcome,
     failing_run,
+    finished,
+    green,
+    numbered,
     run_action,
+    watch,
 )
-
-
-@pytest.fixture
-def repo(fake_github: FakeGitHub) -> Repo:
-    return fake_github.add_repo(REPO)
-
-
-def watch(
-    fake: FakeGitHub,
-    tmp_path: Path,
-    repo: Repo,
-    watched: Run,
-    token: str | None = None,
-    **inputs: str,
-) -> Outcome:
-    """The watching workflow's job, started by the watched run's workflow_run event."""
-    event = {
-        "workflow_run": {
-            "id": watched.id,
-            "name": watched.name,
-            "conclusion": watched.conclusion,
-            "head_repository": {"full_name": REPO},
-        }
-    }
-    (tmp_path / "event.json").write_text(json.dumps(event))
-    watcher = repo.add_run("Self-healing", status="in_progress", conclusion=None)
-    watcher.add_job("analyze", conclusion=None, status="in_progress", log=b"")
-    return run_action(fake, tmp_path, watcher, token=token, event_name="workflow_run", **inputs)
-
-
-def finished(repo: Repo, *jobs: tuple[str, bytes], attempt: int = 1) -> Run:
-    """A finished run of the Tests workflow whose `jobs` failed with these logs."""
-    run = repo.add_run("Tests", conclusion="failure", run_attempt=attempt)
-    run.add_job("lint", conclusion="success", steps=[("Run ruff", "success")], log=b"ok\n")
-    for name, log in jobs:
-        run.add_job(name, steps=[("Set up job", "success"), ("Run it", "failure")], log=log)
-    return run
 
 
 def test_a_finished_run_whose_failures_are_all_transient_is_re_run_whole(
@@ -173,22 +139,6 @@ def test_retry_transient_off_and_dry_run_re_run_nothing(
     )
     assert dry.outputs["action"] == "dry-run"
     assert fake_github.write_requests == []
-
-
-def green(repo: Repo, *, branch: str = "main", attempt: int = 1, number: int | None = None) -> Run:
-    """A finished run of the Tests workflow in which every job passed."""
-    fields = {"run_number": number} if number is not None else {}
-    run = repo.add_run(
-        "Tests", conclusion="success", head_branch=branch, run_attempt=attempt, **fields
-    )
-    for name in ("lint", "install", "test"):
-        run.add_job(name, conclusion="success", steps=[("Run it", "success")], log=b"ok\n")
-    return run
-
-
-def numbered(run: Run, number: int) -> Run:
-    run.run_number = number
-    return run
 
 
 def test_fail_fail_then_pass_on_a_later_commit_closes_the_issue(

@@ -21,11 +21,6 @@ from tests.runner.action_run import (
 )
 
 
-@pytest.fixture
-def repo(fake_github: FakeGitHub) -> Repo:
-    return fake_github.add_repo(REPO)
-
-
 def test_first_failure_creates_one_labelled_issue(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path
 ) -> None:
