@@ -35,6 +35,8 @@ class Result:
     error: str | None = None
     # The command the failing step ran, as shown to people (first line of its script).
     command: str | None = None
+    # The log line where the failing step starts (its `##[group]Run` line), if known.
+    step_line: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -118,6 +120,7 @@ class Classifier:
             evidence=list(verdict.evidence),
             lines=scan.lines,
             command=verdict.command.shown if verdict.command else None,
+            step_line=verdict.region.start if verdict.region.step else None,
         )
 
 

@@ -78,9 +78,17 @@ def failed_jobs(run: WorkflowRun, job_name: str = "") -> list[FailedJob]:
                 html_url=job.html_url,
                 failed_step=_failed_step(job),
                 handle=job,
+                failed_step_number=_failed_step_number(job),
             )
         )
     return found
+
+
+def _failed_step_number(job: WorkflowJob) -> int | None:
+    for step in job.steps or []:
+        if step.conclusion == "failure":
+            return int(step.number)
+    return None
 
 
 def _failed_step(job: WorkflowJob) -> str | None:

@@ -18,6 +18,8 @@ class FailedJob:
     failed_step: str | None
     # The listed job object: its logs URL is asked for without fetching the job again.
     handle: Any = field(default=None, compare=False, repr=False)
+    # The failed step's number in the job (GitHub's log viewer anchors `#step:N:LINE`).
+    failed_step_number: int | None = None
 
 
 @dataclass(frozen=True)

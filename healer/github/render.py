@@ -64,6 +64,7 @@ class RunContext:
     run_number: int = 0
     head_sha: str = ""
     head_branch: str = ""
+    failed_step_number: int | None = None
 
     @property
     def run_url(self) -> str:
@@ -102,6 +103,24 @@ def _facts(context: RunContext, result: Result) -> list[str]:
         )
     lines.append(f"- **Fingerprint:** `{result.fingerprint}`")
     return lines
+
+
+def log_link(context: RunContext, result: Result) -> str | None:
+    """The URL that opens the job log at the excerpt's first line (GitHub's viewer
+    anchor `#step:N:LINE`, LINE counted from the step's first line), when the log's
+    failing step is the one the jobs API names."""
+    number, start = context.failed_step_number, result.step_line
+    if number is None or start is None or not result.excerpt_lines or not context.job_url:
+        return None
+    if context.failed_step and result.step and context.failed_step != result.step:
+        return None
+    line = result.excerpt_lines[0] - start + 1
+    return f"{context.job_url}#step:{number}:{line}" if line >= 1 else None
+
+
+def _excerpt_intro(context: RunContext, result: Result) -> list[str]:
+    link = log_link(context, result)
+    return [f"[Open the job log at this excerpt]({link})", ""] if link else []
 
 
 def _excerpt(result: Result, budget: int) -> str:
@@ -189,6 +208,7 @@ def issue_body(
             "",
             EXCERPT_HEADING,
             "",
+            *_excerpt_intro(context, result),
         ]
     )
     tail = "\n".join(
@@ -284,6 +304,7 @@ def comment_body(context: RunContext, result: Result, occurrence: int, now: str)
             "",
             *_facts(context, result),
             "",
+            *_excerpt_intro(context, result),
         ]
     )
     return head + _excerpt(result, BODY_LIMIT - len(head))

@@ -174,6 +174,7 @@ def run(settings: Settings, commands: Commands) -> int:
                     run_number=int(workflow_run.run_number or 0),
                     head_sha=str(workflow_run.head_sha or ""),
                     head_branch=str(workflow_run.head_branch or ""),
+                    failed_step_number=job.failed_step_number,
                 )
                 analysed.append((job, result, context))
         plan = retry.plan(

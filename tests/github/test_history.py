@@ -117,3 +117,15 @@ def test_greens_reset_on_a_failure_and_order_is_by_run_number_then_attempt() -> 
     later = with_failure(history, row, DAY)
     assert later.greens == 0
     assert later.last_failure == (5, 2)  # an older run's failure does not move it back
+
+
+def test_the_log_link_needs_the_same_failing_step_in_the_log_and_the_api() -> None:
+    import dataclasses
+
+    from healer.github.render import log_link
+
+    result = dataclasses.replace(RESULT, step="Run pytest", step_line=100, excerpt_lines=[110])
+    ctx = dataclasses.replace(context(1), failed_step_number=3)
+    assert log_link(ctx, result) == f"{ctx.job_url}#step:3:11"
+    assert log_link(dataclasses.replace(ctx, failed_step="Run lint"), result) is None
+    assert log_link(dataclasses.replace(ctx, failed_step_number=None), result) is None

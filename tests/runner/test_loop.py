@@ -400,3 +400,31 @@ def test_copilot_never_gets_dependency_failures_nor_more_than_the_daily_cap(
     assert newest.title.startswith("CI failure: Tests / test")
     assert newest.assignees == []
     assert fake_github.requests_to("POST", "*/assignees") == []
+
+
+def test_the_excerpt_links_to_its_first_line_in_the_job_log(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    import re
+
+    run = repo.add_run("Tests", conclusion="failure")
+    steps = [
+        ("Set up job", "success"),
+        ("Run actions/checkout@v4", "success"),
+        ("Run pip install -e '.[test]'", "success"),
+        ("Run pytest -q", "failure"),
+    ]
+    job = run.add_job("test", steps=steps, log=PYTEST_LOG)
+    watch(fake_github, tmp_path, repo, run)
+    (issue,) = repo.issues.values()
+    match = re.search(
+        rf"\[Open the job log at this excerpt\]\((\S+/job/{job.id})#step:4:(\d+)\)",
+        issue.body or "",
+    )
+    assert match is not None, issue.body
+    # Line N of the step is the excerpt's first line, counted from the step's `Run` line.
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", PYTEST_LOG.decode())
+    lines = [line.split(" ", 1)[-1] for line in plain.splitlines()]
+    start = next(i for i, text in enumerate(lines) if text.startswith("##[group]Run pytest"))
+    first = (issue.body or "").split("```text\n", 1)[1].splitlines()[0]
+    assert lines[start + int(match.group(2)) - 1].endswith(first)
