@@ -154,3 +154,23 @@ def _count_green(
         )
     else:
         issue.edit(body=with_history(issue.body or "", context, updated, now))
+
+
+def count_reruns(
+    repo: Repository,
+    labels: tuple[str, ...],
+    workflow: str,
+    jobs: list[str],
+    context: RunContext,
+    now: str,
+) -> None:
+    """Count a re-run in the history of each open issue that tracks a re-run job (a
+    flaky job's, say): one listing, then one edit per such issue."""
+    names = set(jobs)
+    for issue in tracking_issues_of(repo, labels):
+        marker = find_marker(issue.body)
+        if marker is None or marker.workflow != workflow or marker.job not in names:
+            continue
+        history, _ = read_history(issue.body)
+        updated = history.model_copy(update={"reruns": history.reruns + 1})
+        issue.edit(body=with_history(issue.body or "", context, updated, now))

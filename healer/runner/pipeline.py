@@ -189,6 +189,11 @@ def run(settings: Settings, commands: Commands) -> int:
         if plan.note:
             notes.append(plan.note)
         rerun_ids = _rerun(workflow_run, plan, settings, commands)
+        if rerun_ids and not settings.dry_run:
+            from healer.github.recovery import count_reruns
+
+            retried = [job.base_name for job, _, _ in analysed if job.id in rerun_ids]
+            count_reruns(repo, policy.labels, workflow, retried, analysed[0][2], now)
         exhausted = {job.id for job in plan.exhausted}
         created = 0
         for job, result, context in analysed:

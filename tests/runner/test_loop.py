@@ -428,3 +428,14 @@ def test_the_excerpt_links_to_its_first_line_in_the_job_log(
     start = next(i for i, text in enumerate(lines) if text.startswith("##[group]Run pytest"))
     first = (issue.body or "").split("```text\n", 1)[1].splitlines()[0]
     assert lines[start + int(match.group(2)) - 1].endswith(first)
+
+
+def test_a_re_run_of_a_tracked_job_is_counted_in_its_history(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("install", PYTEST_LOG)), 1))
+    (issue,) = repo.issues.values()
+    assert "**Re-runs:** 0" in (issue.body or "")
+    result = watch(fake_github, tmp_path, repo, finished(repo, ("install", NETWORK_LOG)))
+    assert result.outputs["action"] == "retried"
+    assert "**Re-runs:** 1" in (issue.body or "")
