@@ -97,6 +97,14 @@ def test_one_message_per_opened_and_closed_issue_none_per_comment(
     assert len(got.posts) == 2
     assert len(got.mails) == 2
     assert "recovered" in got.posts[1]["title"]
+    # It fails again soon after: reopened, one more message each.
+    reopened = watch(
+        fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 4), **inputs
+    )
+    assert reopened.outputs["action"] == "reopened"
+    assert len(got.posts) == 3
+    assert len(got.mails) == 3
+    assert "reopened" in got.posts[2]["title"]
     # The URLs' secrets appear in no line the runner shows, only in masks.
     for outcome in (opened,):
         shown = [
