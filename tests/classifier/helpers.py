@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from healer.classifier.classify import Classifier, Result
-from healer.classifier.rule import Rule
+from healer.classifier.rule import Kind, Rule
 from healer.classifier.ruleschema import validate_rule
 
 STAMP = "2026-04-25T05:18:16.2685185Z "
@@ -48,3 +48,20 @@ def gha_log(*lines: str) -> bytes:
 def classify_bytes(data: bytes, rules: list[Rule] | None = None, **kwargs: Any) -> Result:
     classifier = Classifier(rules if rules is not None else TEST_RULES, **kwargs)
     return classifier.classify_stream(io.BytesIO(data), "log")
+
+
+def a_result(**fields: Any) -> Result:
+    """A persistent test failure as the classifier would report it; `fields` override."""
+    values: dict[str, Any] = {
+        "path": "job.log",
+        "kind": Kind.PERSISTENT,
+        "category": "test",
+        "confidence": 0.99,
+        "rule": "pytest-failed",
+        "explanation": "pytest listed a failing test.",
+        "excerpt": ["FAILED tests/test_cart.py::test_total - assert 1 == 2"],
+        "excerpt_lines": [10],
+        "fingerprint": "abc123",
+        "step": "Run pytest",
+    }
+    return Result(**(values | fields))

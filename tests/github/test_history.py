@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from healer.classifier.classify import Result
-from healer.classifier.rule import Kind
 from healer.github.history import History, Occurrence, read_history, with_failure
 from healer.github.render import (
     BODY_LIMIT,
@@ -16,6 +14,7 @@ from healer.github.render import (
     with_history,
     with_new_occurrence,
 )
+from tests.classifier.helpers import a_result
 
 DAY = date(2026, 11, 29)
 
@@ -36,18 +35,7 @@ def context(number: int, branch: str = "main") -> RunContext:
     )
 
 
-RESULT = Result(
-    path="job.log",
-    kind=Kind.PERSISTENT,
-    category="test",
-    confidence=0.99,
-    rule="pytest-failed",
-    explanation="pytest listed a failing test.",
-    excerpt=["FAILED tests/test_cart.py::test_total - assert 1 == 2"],
-    excerpt_lines=[10],
-    fingerprint="abc123",
-    step="Run pytest",
-)
+RESULT = a_result()
 
 
 def stamp(day: date) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,20 +71,6 @@ def test_a_job_still_transient_at_its_last_attempt_gets_an_issue_labelled_transi
     assert len(repo.issues) == 2
 
 
-def test_max_attempts_one_never_re_runs(
-    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
-) -> None:
-    result = watch(
-        fake_github,
-        tmp_path,
-        repo,
-        finished(repo, ("install", NETWORK_LOG)),
-        **{"max-attempts": "1"},
-    )
-    assert result.outputs["action"] == "created"
-    assert fake_github.requests_to("POST", "*/rerun*") == []
-
-
 def test_inside_the_run_nothing_is_re_run_and_the_summary_says_why(
     fake_github: FakeGitHub, repo: Repo, tmp_path: Path
 ) -> None:
@@ -123,22 +110,22 @@ def test_without_actions_write_one_warning_says_which_permission_to_add(
     assert run.rerun_requests == 0
 
 
-def test_retry_transient_off_and_dry_run_re_run_nothing(
-    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+@pytest.mark.parametrize(
+    ("inputs", "action"),
+    [
+        ({"max-attempts": "1"}, "created"),  # the first attempt is the last
+        ({"retry-transient": "false"}, "skipped"),
+        ({"dry-run": "true"}, "dry-run"),
+    ],
+)
+def test_no_re_run_at_max_attempts_one_with_retry_off_or_in_a_dry_run(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, inputs: dict[str, str], action: str
 ) -> None:
-    off = watch(
-        fake_github,
-        tmp_path,
-        repo,
-        finished(repo, ("install", NETWORK_LOG)),
-        **{"retry-transient": "false"},
-    )
-    assert off.outputs["action"] == "skipped"
-    dry = watch(
-        fake_github, tmp_path, repo, finished(repo, ("install", NETWORK_LOG)), **{"dry-run": "true"}
-    )
-    assert dry.outputs["action"] == "dry-run"
-    assert fake_github.write_requests == []
+    run = finished(repo, ("install", NETWORK_LOG))
+    result = watch(fake_github, tmp_path, repo, run, **inputs)
+    assert result.outputs["action"] == action
+    assert fake_github.requests_to("POST", "*/rerun*") == []
+    assert run.rerun_requests == 0
 
 
 def test_fail_fail_then_pass_on_a_later_commit_closes_the_issue(
@@ -174,26 +161,22 @@ def test_close_after_two_needs_two_greens_in_a_row(
     assert issue.state == "closed"
 
 
-def test_an_older_success_arriving_late_never_closes_a_newer_failure(
-    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+@pytest.mark.parametrize(
+    "passed",
+    [
+        {"number": 6},  # an older run's success, arriving after run 7 failed
+        {"number": 8, "branch": "feature/x"},  # a newer success, on another branch
+    ],
+)
+def test_a_late_old_success_or_one_on_another_branch_closes_nothing(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path, passed: dict[str, Any]
 ) -> None:
     watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 7))
     (issue,) = repo.issues.values()
-    late = watch(fake_github, tmp_path, repo, green(repo, number=6))
-    assert late.outputs["action"] == "skipped"
+    result = watch(fake_github, tmp_path, repo, green(repo, **passed))
+    assert result.outputs["action"] == "skipped"
     assert issue.state == "open"
-
-
-def test_a_pass_on_another_branch_closes_nothing(
-    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
-) -> None:
-    watch(fake_github, tmp_path, repo, numbered(finished(repo, ("test", PYTEST_LOG)), 1))
-    (issue,) = repo.issues.values()
-    watch(fake_github, tmp_path, repo, green(repo, branch="feature/x", number=2))
-    assert issue.state == "open"
-    assert fake_github.requests_to("PATCH") == [] or all(
-        "state" not in (r.body or {}) for r in fake_github.requests_to("PATCH")
-    )
+    assert issue.comments == []
 
 
 def test_fail_then_pass_on_a_re_run_of_the_same_commit_is_flaky_and_stays_open(

@@ -149,23 +149,11 @@ def test_a_service_that_is_down_or_a_bad_url_is_a_warning_that_names_no_url(
 
 
 def test_log_text_in_a_message_pings_nobody() -> None:
-    from healer.classifier.classify import Result
-    from healer.classifier.rule import Kind
     from healer.github.model import FailedJob, Outcome
     from healer.runner.report import JobReport
+    from tests.classifier.helpers import a_result
 
-    result = Result(
-        path="x",
-        kind=Kind.PERSISTENT,
-        category="test",
-        confidence=0.9,
-        rule="r",
-        explanation="",
-        excerpt=["@channel <!here> <@U123> failed"],
-        excerpt_lines=[1],
-        fingerprint="f",
-        step=None,
-    )
+    result = a_result(excerpt=["@channel <!here> <@U123> failed"])
     job = FailedJob(1, "test", "test", f"https://github.com/{REPO}/actions/runs/1/job/1", None)
     (message,) = messages([JobReport(job, result, Outcome("created", 3, "https://x/3"))], [], "CI")
     assert "@channel" not in message.body
