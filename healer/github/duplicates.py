@@ -15,6 +15,8 @@ because each one sets it from everything posted so far.
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any
 
 from healer.github.issues import close_as_duplicate, occurrence_comment
@@ -29,8 +31,10 @@ from healer.github.render import (
 from healer.github.retries import RetryBudget, write_once
 
 # Checks of the count after setting it: a copy that read the body just before another
-# copy's update may write a smaller count after it; looking again repairs that.
-COUNT_CHECKS = 3
+# copy's update may write a smaller count after it; looking again repairs that. After an
+# edit, a short random pause lets such a late write land before the next look.
+COUNT_CHECKS = 5
+SETTLE_PAUSE = (0.1, 0.4)  # seconds
 
 
 def fold_into(duplicate: Any, oldest: Any, budget: RetryBudget) -> None:
@@ -66,3 +70,4 @@ def recount(oldest: Any, now: str) -> None:
         if recorded_occurrences(body) >= posted + 1:
             return
         oldest.edit(body=with_occurrences(body, posted + 1, now))
+        time.sleep(random.uniform(*SETTLE_PAUSE))

@@ -20,6 +20,9 @@ from healer.github.markdown import code, fenced, inline
 _SHA = re.compile(r"[0-9a-f]{7,40}")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
 BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters; keep a margin
+# Room kept for the history to grow to its full table (30 rows) with usual branch names;
+# longer ones make the oldest rows give way (see `with_history`).
+HISTORY_ROOM = 12_000
 MARKER_PREFIX = "<!-- self-healing:v1 "
 _MARKER = re.compile(r"<!-- self-healing:v1 workflow=(\S*) job=(\S*) fingerprint=(\S*) -->")
 
@@ -161,11 +164,16 @@ def occurrence(context: RunContext, result: Result, now: str) -> Occurrence:
 
 
 def with_history(body: str, context: RunContext, history: History, now: str) -> str:
-    """`body` with its history section rendered from `history` (and the body's count)."""
-    section = render_section(
-        history, recorded_occurrences(body), context.server_url, context.repository, day_of(now)
-    )
-    return with_section(body, section, EXCERPT_HEADING)
+    """`body` with its history section rendered from `history` (and the body's count);
+    the oldest rows give way while the body would pass GitHub's size limit."""
+    while True:
+        section = render_section(
+            history, recorded_occurrences(body), context.server_url, context.repository, day_of(now)
+        )
+        updated = with_section(body, section, EXCERPT_HEADING)
+        if len(updated) <= BODY_LIMIT or not history.rows:
+            return updated
+        history = history.model_copy(update={"rows": history.rows[: len(history.rows) // 2]})
 
 
 def day_of(now: str) -> date:
@@ -224,7 +232,7 @@ def issue_body(
             *(["", f"{mention} please take a look."] if mention else []),
         ]
     )
-    return head + _excerpt(result, BODY_LIMIT - len(head) - len(tail)) + tail
+    return head + _excerpt(result, BODY_LIMIT - HISTORY_ROOM - len(head) - len(tail)) + tail
 
 
 OCCURRENCE_MARKER = "<!-- self-healing:occurrence -->"

@@ -117,3 +117,18 @@ def test_the_log_link_needs_the_same_failing_step_in_the_log_and_the_api() -> No
     assert log_link(ctx, result) == f"{ctx.job_url}#step:3:11"
     assert log_link(dataclasses.replace(ctx, failed_step="Run lint"), result) is None
     assert log_link(dataclasses.replace(ctx, failed_step_number=None), result) is None
+
+
+def test_the_body_stays_under_the_limit_with_the_longest_lines_and_branch_names() -> None:
+    huge = a_result(excerpt=["x" * 2000] * 40, excerpt_lines=list(range(1, 41)))
+    ctx = context(1, branch="b" * 255)
+    body = issue_body(ctx, huge, Marker("Tests", "test", "abc123"), "", stamp(DAY))
+    history, _ = read_history(body)
+    for n in range(2, 60):
+        ctx = context(n, branch="b" * 255)
+        body = with_new_occurrence(body, stamp(DAY), ctx.job_url)
+        history = with_failure(history, occurrence(ctx, huge, stamp(DAY)), DAY)
+        body = with_history(body, ctx, history, stamp(DAY))
+        assert len(body) <= BODY_LIMIT
+    assert read_history(body)[1]
+    assert "xychart-beta" in body
