@@ -422,3 +422,21 @@ def test_a_re_run_of_a_tracked_job_is_counted_in_its_history(
     result = watch(fake_github, tmp_path, repo, finished(repo, ("install", NETWORK_LOG)))
     assert result.outputs["action"] == "retried"
     assert "**Re-runs:** 1" in (issue.body or "")
+
+
+def test_the_in_run_step_with_if_always_closes_the_issue_when_the_job_passes(
+    fake_github: FakeGitHub, repo: Repo, tmp_path: Path
+) -> None:
+    first = failing_run(repo)
+    first.run_number = 1
+    run_action(fake_github, tmp_path, first)
+    (issue,) = repo.issues.values()
+    # A later run of the same workflow: the tests pass, and the analysis job (this
+    # action, with `if: ${{ !cancelled() }}`) is still running.
+    run = repo.add_run("Tests", status="in_progress", conclusion=None, run_number=2)
+    run.add_job("test", conclusion="success", steps=[("Run pytest -q", "success")], log=b"ok\n")
+    run.add_job("analyze-failure", status="in_progress", conclusion=None, log=b"")
+    result = run_action(fake_github, tmp_path, run)
+    assert result.code == 0, result.stdout
+    assert result.outputs["action"] == "closed"
+    assert issue.state == "closed"
