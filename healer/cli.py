@@ -1,7 +1,8 @@
-"""`healer`: classify CI logs on your own machine, and measure rules on labelled logs.
+"""`healer`: classify CI logs on your own machine, measure rules on labelled logs, and
+report a repository's CI health over time.
 
-This module must not import PyGithub: the command line starts in well under a
-second because it only loads the classifier.
+PyGithub is imported only by `healer report`: `classify` starts in well under a second
+because it only loads the classifier.
 """
 
 from __future__ import annotations
@@ -85,7 +86,103 @@ def _parser() -> argparse.ArgumentParser:
         help="ignore the labels' baseline logs (to measure what they add)",
     )
     common(evaluate)
+
+    report = commands.add_parser(
+        "report", help="CI health over time: a trends report from a repository's runs"
+    )
+    report.add_argument("--repo", required=True, metavar="OWNER/NAME")
+    report.add_argument(
+        "--days", type=_positive_int, default=30, metavar="N", help="the window (default 30)"
+    )
+    report.add_argument(
+        "--format", choices=["markdown", "json", "csv"], default="markdown", help="output format"
+    )
+    report.add_argument("--output", type=Path, metavar="FILE", help="write here, not to stdout")
+    report.add_argument(
+        "--token-env",
+        default="GITHUB_TOKEN",
+        metavar="NAME",
+        help="the environment variable holding the token (default GITHUB_TOKEN)",
+    )
+    report.add_argument(
+        "--max-requests",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="stop reading at N API requests and say what was left out (default 1000)",
+    )
+    report.add_argument(
+        "--labels",
+        default="ci-failure",
+        help="labels of the action's failure issues (default ci-failure)",
+    )
+    common(report)
     return parser
+
+
+def _report(args: argparse.Namespace, classifier: Classifier) -> int:
+    """`healer report`: read the repository's history within the request budget,
+    classify its failed jobs' logs, and print the trends."""
+    import os
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.repo):
+        print(f"healer: error: --repo {args.repo!r} is not OWNER/NAME", file=sys.stderr)
+        return EXIT_USAGE
+    token = os.environ.get(args.token_env, "").strip()
+    if not token:
+        print(
+            f"healer: error: no token in ${args.token_env}; set it (e.g. "
+            f"{args.token_env}=$(gh auth token)) or name another variable with --token-env",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    import requests
+    from github import GithubException
+
+    from healer.github import explain
+    from healer.github.client import make_client
+    from healer.github.retries import RetryBudget
+    from healer.github.runs import read_history
+    from healer.trends.aggregate import trends
+    from healer.trends.render import as_csv, as_json, markdown
+
+    api_url = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+    budget = RetryBudget(180)
+    until = datetime.now(UTC).replace(microsecond=0)
+    labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
+
+    def verdict(path: Path) -> tuple[str, str]:
+        result = classifier.classify_path(path)
+        return result.kind.value, result.category
+
+    try:
+        repo = make_client(token, api_url, budget).get_repo(args.repo, lazy=True)
+        history = read_history(
+            repo, until - timedelta(days=2 * args.days), labels, verdict, budget, args.max_requests
+        )
+    except GithubException as exc:
+        print(f"healer: error: {args.repo}: {explain.api_error(exc)}", file=sys.stderr)
+        return 1
+    except requests.RequestException as exc:
+        print(f"healer: error: {explain.network(exc, api_url)}", file=sys.stderr)
+        return 1
+    report = trends(
+        args.repo, history.runs, history.jobs, history.issues, until, args.days, history.skipped
+    )
+    render = {"markdown": markdown, "json": as_json, "csv": as_csv}[args.format]
+    text = render(report)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    print(
+        f"healer: {history.requests} API requests"
+        + (f"; partial, left out: {'; '.join(history.skipped)}" if history.skipped else ""),
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def render_text(result: Result, out: TextIO) -> None:
@@ -146,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 render_text(result, sys.stdout)
             sys.stdout.flush()
         return EXIT_OK
+
+    if args.command == "report":
+        return _report(args, classifier)
 
     from healer.classifier.evaluate import LabelsError, evaluate, render_report
 
