@@ -20,12 +20,14 @@ LABEL_COLOURS = {
     "automated": "ededed",
     TRANSIENT_LABEL: "fbca04",
     FLAKY_LABEL: "f9d0c4",
+    "ci-health": "0e8a16",
 }
 LABEL_DESCRIPTIONS = {
     "ci-failure": "A CI job fails and the code must change",
     "automated": "Opened by a bot",
     TRANSIENT_LABEL: "A CI job keeps failing on transient errors, even after re-runs",
     FLAKY_LABEL: "A CI job failed, then passed on a re-run of the same commit",
+    "ci-health": "The repository's CI health report, kept up to date by a bot",
 }
 
 

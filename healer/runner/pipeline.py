@@ -13,7 +13,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -88,6 +88,8 @@ def run(settings: Settings, commands: Commands) -> int:
         commands.notice(event.skip_reason, title="Skipped")
         _finish(settings, [], skipped=True)
         return EXIT_OK
+    if settings.mode == "report":
+        return report_run(settings, commands)
     # An explicit run-id wins; a workflow_run job analyses the run that triggered it.
     run_id = settings.run_id or event.run_id or settings.target_run_id
     try:
@@ -258,6 +260,89 @@ def run(settings: Settings, commands: Commands) -> int:
         commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
         return EXIT_FAILED
     _finish(settings, reports, notes=notes, commands=commands, workflow=workflow)
+    return EXIT_OK
+
+
+# Requests the report may spend reading, of the 1,000 an hour a workflow's token has:
+# the rest is left for writing the issue and for the other workflows.
+REPORT_REQUESTS = 900
+
+
+def report_run(settings: Settings, commands: Commands) -> int:
+    """`mode: report`: the repository's CI health over `report-days`, in the issue
+    labelled ci-health (edited in place) and the job summary."""
+    import requests
+    from github import GithubException
+
+    from healer.github.client import make_client, rate_limited
+    from healer.github.report_issue import upsert_report
+    from healer.github.runs import read_history
+    from healer.trends.aggregate import trends
+    from healer.trends.render import REPORT_MARKER, markdown
+
+    try:
+        pack = load_pack(_rules_path(settings))
+    except RulesError as exc:
+        commands.error(str(exc), title="Invalid rules file")
+        return EXIT_USAGE
+    classifier = Classifier(pack.rules, commands=pack.commands)
+
+    def verdict(path: Path) -> tuple[str, str]:
+        result = classifier.classify_path(path)
+        return result.kind.value, result.category
+
+    budget = RetryBudget(settings.max_retry_wait)
+    client = make_client(settings.github_token.get_secret_value(), settings.api_url, budget)
+    until = datetime.now(UTC).replace(microsecond=0)
+    since = until - timedelta(days=2 * settings.report_days)
+    try:
+        repo = client.get_repo(settings.repository, lazy=True)
+        history = read_history(repo, since, settings.labels, verdict, budget, REPORT_REQUESTS)
+        figures = trends(
+            settings.repository,
+            history.runs,
+            history.jobs,
+            history.issues,
+            until,
+            settings.report_days,
+            history.skipped,
+        )
+        text = markdown(figures)
+        outcome = (
+            Outcome("dry-run")
+            if settings.dry_run
+            else upsert_report(repo, text, REPORT_MARKER, budget)
+        )
+    except GithubException as exc:
+        if exc.status in (403, 429) and rate_limited(exc):
+            commands.error(explain.rate_limit(exc, budget), title="GitHub rate limit")
+        else:
+            commands.error(explain.api_error(exc), title="GitHub API error")
+        return EXIT_FAILED
+    except requests.RequestException as exc:
+        commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
+        return EXIT_FAILED
+    if history.skipped:
+        commands.warning(
+            "partial report: the request budget ended before " + "; ".join(history.skipped),
+            title="CI health report",
+        )
+    commands.notice(
+        f"CI health report: {history.requests} API requests → {outcome.action}"
+        + (f" {outcome.url}" if outcome.url else "")
+    )
+    outputs = report.outputs([])
+    outputs.update(
+        {
+            "action": outcome.action,
+            "issue-number": str(outcome.number or ""),
+            "issue-url": outcome.url or "",
+        }
+    )
+    if settings.output_path is not None:
+        write_outputs(settings.output_path, outputs)
+    if settings.summary_path is not None:
+        append_summary(settings.summary_path, text)
     return EXIT_OK
 
 

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # A pull request's failures: one sticky comment on it (`comment`), the job summary
     # only (`summary`), or issues like the default branch's (`issue`).
     pull_requests: Literal["comment", "summary", "issue"] = _input("pull-requests", "comment")
+    # `report`: the CI health report of the last `report_days` days, not one run's jobs.
+    mode: Literal["analyze", "report"] = _input("mode", "analyze")
+    report_days: int = _input("report-days", 30, ge=1, le=90)
     # Apprise URLs, one per line (they hold credentials), and the events that send.
     notify: Annotated[tuple[SecretStr, ...], NoDecode] = _input("notify", ())
     notify_on: Annotated[tuple[str, ...], NoDecode] = _input(
@@ -201,6 +204,8 @@ _INPUT_NAMES = {
     "pull_requests": "pull-requests",
     "notify": "notify",
     "notify_on": "notify-on",
+    "mode": "mode",
+    "report_days": "report-days",
     "reopen_window": "reopen-window",
 }
 

@@ -83,6 +83,8 @@ def run_action(
         "pull-requests": "",
         "notify": "",
         "notify-on": "",
+        "mode": "",
+        "report-days": "",
     }
     env = {
         "PATH": os.environ["PATH"],
