@@ -95,7 +95,10 @@ def _parser() -> argparse.ArgumentParser:
         "--days", type=_positive_int, default=30, metavar="N", help="the window (default 30)"
     )
     report.add_argument(
-        "--format", choices=["markdown", "json", "csv"], default="markdown", help="output format"
+        "--format",
+        choices=["markdown", "json", "csv", "html"],
+        default="markdown",
+        help="output format (html: one self-contained page)",
     )
     report.add_argument("--output", type=Path, metavar="FILE", help="write here, not to stdout")
     report.add_argument(
@@ -146,6 +149,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     from healer.github.retries import RetryBudget
     from healer.github.runs import read_history
     from healer.trends.aggregate import trends
+    from healer.trends.html import page
     from healer.trends.render import as_csv, as_json, markdown
 
     api_url = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
@@ -171,7 +175,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     report = trends(
         args.repo, history.runs, history.jobs, history.issues, until, args.days, history.skipped
     )
-    render = {"markdown": markdown, "json": as_json, "csv": as_csv}[args.format]
+    render = {"markdown": markdown, "json": as_json, "csv": as_csv, "html": page}[args.format]
     text = render(report)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
