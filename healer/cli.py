@@ -164,7 +164,13 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     try:
         repo = make_client(token, api_url, budget).get_repo(args.repo, lazy=True)
         history = read_history(
-            repo, until - timedelta(days=2 * args.days), labels, verdict, budget, args.max_requests
+            repo,
+            until - timedelta(days=2 * args.days),
+            labels,
+            verdict,
+            budget,
+            args.max_requests,
+            first_since=until - timedelta(days=args.days),
         )
     except GithubException as exc:
         print(f"healer: error: {args.repo}: {explain.api_error(exc)}", file=sys.stderr)

@@ -79,7 +79,10 @@ def read_history(
     classify: Classify | None,
     budget: RetryBudget,
     max_requests: int,
+    first_since: datetime | None = None,
 ) -> History:
+    """The history since `since`; with `first_since` (a later date), the runs since it
+    are read whole first, and the older ones with what the budget leaves."""
     counter = _Counter(max_requests)
     found = History()
     handles: dict[int, Any] = {}
@@ -108,22 +111,30 @@ def read_history(
     except _BudgetEnded:
         found.skipped.append("runs older than the last page read")
     try:
-        _read_jobs(found, handles, counter)
-    except _BudgetEnded:
-        found.skipped.append("the jobs of some failed or re-run runs")
-    try:
         _read_issues(repo, labels, found, counter)
     except _BudgetEnded:
         found.skipped.append("some failure issues")
-    if classify is not None:
-        _classify_failures(found, handles, classify, counter, budget)
+    # The window first, whole, then the one before it while the budget lasts.
+    windows = [(first_since, None), (since, first_since)] if first_since else [(since, None)]
+    for start, end in windows:
+        chosen = {
+            r.id for r in found.runs if r.created >= start and (end is None or r.created < end)
+        }
+        try:
+            _read_jobs(found, handles, counter, chosen)
+        except _BudgetEnded:
+            found.skipped.append(f"the jobs of some runs since {start:%Y-%m-%d}")
+        if classify is not None:
+            _classify_failures(found, handles, classify, counter, budget, chosen)
     found.requests = counter.used
     return found
 
 
-def _read_jobs(found: History, handles: dict[int, Any], counter: _Counter) -> None:
+def _read_jobs(
+    found: History, handles: dict[int, Any], counter: _Counter, chosen: set[int]
+) -> None:
     for record in sorted(found.runs, key=lambda r: r.created, reverse=True):
-        if not record.failed and record.attempt < 2:
+        if record.id not in chosen or (not record.failed and record.attempt < 2):
             continue
         run = handles[record.id]
         for job in _pages(run.jobs("all"), counter):
@@ -167,6 +178,7 @@ def _classify_failures(
     classify: Classify,
     counter: _Counter,
     budget: RetryBudget,
+    chosen: set[int],
 ) -> None:
     """Classify the failed jobs of the latest attempts, newest runs first, one request
     each for the log's URL (the download from storage is not an API request)."""
@@ -175,7 +187,10 @@ def _classify_failures(
         (
             (index, job)
             for index, job in enumerate(found.jobs)
-            if job.failed and latest.get(job.run_id) and latest[job.run_id].attempt == job.attempt
+            if job.failed
+            and job.run_id in chosen
+            and job.kind is None
+            and latest[job.run_id].attempt == job.attempt
         ),
         key=lambda pair: latest[pair[1].run_id].created,
         reverse=True,

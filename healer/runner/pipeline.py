@@ -297,7 +297,15 @@ def report_run(settings: Settings, commands: Commands) -> int:
     since = until - timedelta(days=2 * settings.report_days)
     try:
         repo = client.get_repo(settings.repository, lazy=True)
-        history = read_history(repo, since, settings.labels, verdict, budget, REPORT_REQUESTS)
+        history = read_history(
+            repo,
+            since,
+            settings.labels,
+            verdict,
+            budget,
+            REPORT_REQUESTS,
+            first_since=until - timedelta(days=settings.report_days),
+        )
         figures = trends(
             settings.repository,
             history.runs,

@@ -126,3 +126,23 @@ def _issues(repo: Repo, until: datetime, current: Expected, previous: Expected) 
             issue.closed_at = until - timedelta(days=closed)
             window = current if closed <= 30 else previous
             window.close_hours.append((opened - closed) * 24.0)
+
+
+def seed_busy(repo: Repo, until: datetime, days: int = 60, per_day: int = 50) -> tuple[int, int]:
+    """A busy repository: `per_day` runs a day for `days` days, one in five failed on one
+    job (a test failure). Returns the runs and the failed runs of the last 30 days."""
+    rng = random.Random(7)
+    recent = failed_recent = 0
+    every = timedelta(minutes=24 * 60 / per_day)
+    for n in range(days * per_day):
+        created = until - (n + 1) * every
+        run = repo.add_run("CI", head_sha=f"{n:040x}", run_number=days * per_day - n)
+        run.created_at = created.replace(microsecond=0)
+        failed = rng.random() < 0.2
+        run.add_job("lint", conclusion="success", log=b"ok\n")
+        run.add_job("test", conclusion="failure" if failed else "success", log=PYTEST_LOG)
+        run.conclusion = "failure" if failed else "success"
+        if until - run.created_at < timedelta(days=30):
+            recent += 1
+            failed_recent += failed
+    return recent, failed_recent

@@ -117,3 +117,24 @@ def test_bad_input_ends_in_one_clear_line(
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_busy_repository_stays_within_a_thousand_requests(
+    fake_github: FakeGitHub, until: datetime
+) -> None:
+    from tests.trends.seeded import seed_busy
+
+    repo = fake_github.add_repo(REPO)
+    recent, failed_recent = seed_busy(repo, until)
+    assert 1490 <= recent <= 1510  # about 1,500 runs in the window
+    assert 250 <= failed_recent <= 350  # about 300 failed jobs in the window
+    done = report(fake_github, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    api = [r for r in fake_github.requests if r.api]
+    assert len(api) <= 1000
+    data = json.loads(done.stdout)
+    # The window is read whole, every failed job classified; the budget runs out, if at
+    # all, on the window before, and the report says so.
+    assert data["current"]["runs"] == recent
+    assert data["current"]["classified_jobs"] == failed_recent
+    assert data["partial"] is bool(data["skipped"])
