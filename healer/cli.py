@@ -147,7 +147,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     from healer.github import explain
     from healer.github.client import make_client
     from healer.github.retries import RetryBudget
-    from healer.github.runs import read_history
+    from healer.github.runs import read_repository
     from healer.trends.aggregate import trends
     from healer.trends.html import page
     from healer.trends.render import as_csv, as_json, markdown
@@ -163,7 +163,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
 
     try:
         repo = make_client(token, api_url, budget).get_repo(args.repo, lazy=True)
-        history = read_history(
+        history = read_repository(
             repo,
             until - timedelta(days=2 * args.days),
             labels,

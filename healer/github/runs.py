@@ -31,7 +31,7 @@ Classify = Callable[[Path], tuple[str, str]]
 
 
 @dataclass
-class History:
+class RepositoryHistory:
     runs: list[RunRecord] = field(default_factory=list)
     jobs: list[JobRecord] = field(default_factory=list)
     issues: list[IssueRecord] = field(default_factory=list)
@@ -72,7 +72,7 @@ class _BudgetEnded(Exception):
     pass
 
 
-def read_history(
+def read_repository(
     repo: Repository,
     since: datetime,
     labels: tuple[str, ...],
@@ -80,11 +80,11 @@ def read_history(
     budget: RetryBudget,
     max_requests: int,
     first_since: datetime | None = None,
-) -> History:
+) -> RepositoryHistory:
     """The history since `since`; with `first_since` (a later date), the runs since it
     are read whole first, and the older ones with what the budget leaves."""
     counter = _Counter(max_requests)
-    found = History()
+    found = RepositoryHistory()
     handles: dict[int, Any] = {}
     try:
         # Newest first: read until a run is older than `since`. (The `created` filter's
@@ -131,7 +131,7 @@ def read_history(
 
 
 def _read_jobs(
-    found: History, handles: dict[int, Any], counter: _Counter, chosen: set[int]
+    found: RepositoryHistory, handles: dict[int, Any], counter: _Counter, chosen: set[int]
 ) -> None:
     for record in sorted(found.runs, key=lambda r: r.created, reverse=True):
         if record.id not in chosen or (not record.failed and record.attempt < 2):
@@ -152,7 +152,7 @@ def _read_jobs(
 
 
 def _read_issues(
-    repo: Repository, labels: tuple[str, ...], found: History, counter: _Counter
+    repo: Repository, labels: tuple[str, ...], found: RepositoryHistory, counter: _Counter
 ) -> None:
     listing = repo.get_issues(state="all", labels=list(labels))
     for issue in _pages(listing, counter):
@@ -173,7 +173,7 @@ def _read_issues(
 
 
 def _classify_failures(
-    found: History,
+    found: RepositoryHistory,
     handles: dict[int, Any],
     classify: Classify,
     counter: _Counter,

@@ -276,7 +276,7 @@ def report_run(settings: Settings, commands: Commands) -> int:
 
     from healer.github.client import make_client, rate_limited
     from healer.github.report_issue import upsert_report
-    from healer.github.runs import read_history
+    from healer.github.runs import read_repository
     from healer.trends.aggregate import trends
     from healer.trends.render import REPORT_MARKER, markdown
 
@@ -297,7 +297,7 @@ def report_run(settings: Settings, commands: Commands) -> int:
     since = until - timedelta(days=2 * settings.report_days)
     try:
         repo = client.get_repo(settings.repository, lazy=True)
-        history = read_history(
+        history = read_repository(
             repo,
             since,
             settings.labels,
