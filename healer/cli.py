@@ -128,7 +128,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     classify its failed jobs' logs, and print the trends."""
     import os
     import re
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", args.repo):
         print(f"healer: error: --repo {args.repo!r} is not OWNER/NAME", file=sys.stderr)
@@ -148,7 +148,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     from healer.github.client import make_client
     from healer.github.retries import RetryBudget
     from healer.github.runs import read_repository
-    from healer.trends.aggregate import trends
+    from healer.trends.aggregate import trends, window_start
     from healer.trends.html import page
     from healer.trends.render import as_csv, as_json, markdown
 
@@ -165,12 +165,12 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
         repo = make_client(token, api_url, budget).get_repo(args.repo, lazy=True)
         history = read_repository(
             repo,
-            until - timedelta(days=2 * args.days),
+            window_start(until, 2 * args.days),
             labels,
             verdict,
             budget,
             args.max_requests,
-            first_since=until - timedelta(days=args.days),
+            first_since=window_start(until, args.days),
         )
     except GithubException as exc:
         print(f"healer: error: {args.repo}: {explain.api_error(exc)}", file=sys.stderr)

@@ -26,9 +26,10 @@ def find_report_issue(repo: Repository, marker: str) -> Issue | None:
     return None
 
 
-def upsert_report(repo: Repository, body: str, marker: str, budget: RetryBudget) -> Outcome:
-    """Edit the report issue's body, or create the issue."""
-    existing = find_report_issue(repo, marker)
+def upsert_report(
+    repo: Repository, body: str, marker: str, budget: RetryBudget, existing: Issue | None
+) -> Outcome:
+    """Edit the report issue found (`existing`) with `body`, or create the issue."""
     if existing is not None:
         if existing.body != body:
             existing.edit(body=body)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from healer.github.retries import RetryBudget
 
+PER_PAGE = 100  # the client's page size (`client.make_client`)
 # A log's verdict: (kind, category).
 Classify = Callable[[Path], tuple[str, str]]
 
@@ -37,6 +38,10 @@ class RepositoryHistory:
     issues: list[IssueRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     requests: int = 0
+    # The oldest run still in progress when read: not counted yet, read again next time.
+    incomplete: datetime | None = None
+    # Whether the first window (`first_since` on) was read whole: runs, jobs and logs.
+    window_complete: bool = True
 
 
 def _aware(moment: datetime) -> datetime:
@@ -61,9 +66,9 @@ def _pages(listing: Any, counter: _Counter) -> Any:
     page = 0
     while counter.take():
         items = listing.get_page(page)
-        if not items:
-            return
         yield from items
+        if len(items) < PER_PAGE:  # the last page: no request for an empty one
+            return
         page += 1
     raise _BudgetEnded
 
@@ -93,6 +98,7 @@ def read_repository(
             if _aware(run.created_at) < since:
                 break
             if run.status != "completed":
+                found.incomplete = _aware(run.created_at)  # newest first: the last is oldest
                 continue
             found.runs.append(
                 RunRecord(
@@ -110,22 +116,26 @@ def read_repository(
             handles[run.id] = run  # PyGithub objects stay here: records are plain
     except _BudgetEnded:
         found.skipped.append("runs older than the last page read")
+        found.window_complete = False
     try:
         _read_issues(repo, labels, found, counter)
     except _BudgetEnded:
         found.skipped.append("some failure issues")
     # The window first, whole, then the one before it while the budget lasts.
     windows = [(first_since, None), (since, first_since)] if first_since else [(since, None)]
-    for start, end in windows:
+    for phase, (start, end) in enumerate(windows):
         chosen = {
             r.id for r in found.runs if r.created >= start and (end is None or r.created < end)
         }
+        skipped = len(found.skipped)
         try:
             _read_jobs(found, handles, counter, chosen)
         except _BudgetEnded:
             found.skipped.append(f"the jobs of some runs since {start:%Y-%m-%d}")
         if classify is not None:
             _classify_failures(found, handles, classify, counter, budget, chosen)
+        if phase == 0 and len(found.skipped) > skipped:
+            found.window_complete = False
     found.requests = counter.used
     return found
 

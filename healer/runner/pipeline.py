@@ -13,7 +13,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -275,9 +275,10 @@ def report_run(settings: Settings, commands: Commands) -> int:
     from github import GithubException
 
     from healer.github.client import make_client, rate_limited
-    from healer.github.report_issue import upsert_report
+    from healer.github.report_issue import find_report_issue, upsert_report
     from healer.github.runs import read_repository
-    from healer.trends.aggregate import trends
+    from healer.trends import state
+    from healer.trends.aggregate import trends, window_start
     from healer.trends.render import REPORT_MARKER, markdown
 
     try:
@@ -294,32 +295,57 @@ def report_run(settings: Settings, commands: Commands) -> int:
     budget = RetryBudget(settings.max_retry_wait)
     client = make_client(settings.github_token.get_secret_value(), settings.api_url, budget)
     until = datetime.now(UTC).replace(microsecond=0)
-    since = until - timedelta(days=2 * settings.report_days)
+    oldest = window_start(until, 2 * settings.report_days)
     try:
         repo = client.get_repo(settings.repository, lazy=True)
+        issue = find_report_issue(repo, REPORT_MARKER)
+        kept, problem = state.decode(issue.body if issue else None, settings.repository)
+        if problem is not None:
+            commands.warning(
+                f"the CI health issue's saved state is not used ({problem}); "
+                "this report reads the whole window again",
+                title="CI health report",
+            )
+        read_from = state.resume_from(kept, oldest)
         history = read_repository(
             repo,
-            since,
+            read_from,
             settings.labels,
             verdict,
             budget,
             REPORT_REQUESTS,
-            first_since=until - timedelta(days=settings.report_days),
+            first_since=max(read_from, window_start(until, settings.report_days)),
+        )
+        runs, jobs = state.merged(
+            kept, settings.server_url, read_from, oldest, history.runs, history.jobs
         )
         figures = trends(
             settings.repository,
-            history.runs,
-            history.jobs,
+            runs,
+            jobs,
             history.issues,
             until,
             settings.report_days,
             history.skipped,
         )
+        # The window read whole is kept even where the budget ended on the window before:
+        # what is missing there stays missing, and ages out of the report.
+        through = state.next_through(
+            read_from, history.runs, history.incomplete, not history.window_complete
+        )
+        block = state.encode(state.build(settings.repository, runs, jobs, through, oldest))
         text = markdown(figures)
+        if len(block) > state.BLOCK_LIMIT:
+            commands.warning(
+                "the history is too big to keep in the issue; the next report reads the "
+                "whole window again",
+                title="CI health report",
+            )
+            block = ""
         outcome = (
             Outcome("dry-run")
             if settings.dry_run
-            else upsert_report(repo, text, REPORT_MARKER, budget)
+            else upsert_report(repo, f"{text}\n{block}\n", REPORT_MARKER, budget, issue)
         )
     except GithubException as exc:
         if exc.status in (403, 429) and rate_limited(exc):

@@ -143,6 +143,12 @@ def headline(
     )
 
 
+def window_start(until: datetime, days: int) -> datetime:
+    """The first moment of the window: midnight (of `until`'s clock) `days` days before
+    `until`'s day; windows are whole days, so that a day is in or out as a whole."""
+    return until.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days)
+
+
 def _monday(moment: datetime) -> datetime:
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     return day - timedelta(days=day.weekday())
@@ -157,7 +163,7 @@ def trends(
     days: int,
     skipped: Sequence[str] = (),
 ) -> Trends:
-    since = until - timedelta(days=days)
+    since = window_start(until, days)
     current_runs = [run for run in runs if _in(run.created, since, until)]
     by_id = {run.id: run for run in current_runs}
     failed = latest_jobs(current_runs, (j for j in jobs if j.failed and j.run_id in by_id))

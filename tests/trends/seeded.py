@@ -33,6 +33,11 @@ class Expected:
         return round(statistics.median(self.close_hours), 1) if self.close_hours else None
 
 
+def _start(until: datetime, days: int = 30) -> datetime:
+    """The window's first moment, whole days as the report counts them."""
+    return until.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days)
+
+
 def seed(
     repo: Repo, until: datetime, days: int = 60, per_day: int = 4
 ) -> tuple[Expected, Expected]:
@@ -47,7 +52,7 @@ def seed(
         for slot in range(per_day):
             number += 1
             created = until - timedelta(days=day) + timedelta(hours=2 + slot * 5)
-            window = current if until - created <= timedelta(days=30) else previous
+            window = current if created >= _start(until) else previous
             workflow = ("CI", "CI", "Nightly", "Docs")[slot % 4]
             _one_run(repo, rng, workflow, created, number, day, days, window)
     _issues(repo, until, current, previous)
@@ -124,7 +129,8 @@ def _issues(repo: Repo, until: datetime, current: Expected, previous: Expected) 
         if closed is not None:
             issue.state, issue.state_reason = "closed", "completed"
             issue.closed_at = until - timedelta(days=closed)
-            window = current if closed <= 30 else previous
+            moment = until - timedelta(days=closed)
+            window = current if moment >= _start(until) else previous
             window.close_hours.append((opened - closed) * 24.0)
 
 
@@ -142,7 +148,7 @@ def seed_busy(repo: Repo, until: datetime, days: int = 60, per_day: int = 50) ->
         run.add_job("lint", conclusion="success", log=b"ok\n")
         run.add_job("test", conclusion="failure" if failed else "success", log=PYTEST_LOG)
         run.conclusion = "failure" if failed else "success"
-        if until - run.created_at < timedelta(days=30):
+        if run.created_at >= _start(until):
             recent += 1
             failed_recent += failed
     return recent, failed_recent

@@ -466,6 +466,7 @@ class FakeGitHub:
             if (not branch or run.head_branch == branch)
             and (not event or run.event == event)
             and (not status or status in (run.status, run.conclusion))
+            and (repo.runs_listed_until is None or run.created_at <= repo.runs_listed_until)
         ]
         chunk, headers = self._page(r, runs)
         known = {r.full_name: r for r in self.repos.values()}

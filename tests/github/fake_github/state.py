@@ -167,6 +167,8 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # key: lower-cased name
     issues: dict[int, Issue] = field(default_factory=dict)
     assignable: set[str] = field(default_factory=set)
+    # Runs created after this moment are not listed yet (a test's way to let time pass).
+    runs_listed_until: datetime | None = None
 
     @property
     def full_name(self) -> str:
