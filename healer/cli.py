@@ -181,8 +181,14 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
     report = trends(
         args.repo, history.runs, history.jobs, history.issues, until, args.days, history.skipped
     )
-    render = {"markdown": markdown, "json": as_json, "csv": as_csv, "html": page}[args.format]
-    text = render(report)
+    # GitHub Enterprise Server serves its API under /api/v3 of the web address.
+    server = (
+        "https://github.com" if "api.github.com" in api_url else api_url.removesuffix("/api/v3")
+    )
+    if args.format == "markdown":
+        text = markdown(report, server)
+    else:
+        text = {"json": as_json, "csv": as_csv, "html": page}[args.format](report)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
     else:

@@ -334,7 +334,7 @@ def report_run(settings: Settings, commands: Commands) -> int:
             read_from, history.runs, history.incomplete, not history.window_complete
         )
         block = state.encode(state.build(settings.repository, runs, jobs, through, oldest))
-        text = markdown(figures)
+        text = markdown(figures, settings.server_url)
         if len(block) > state.BLOCK_LIMIT:
             commands.warning(
                 "the history is too big to keep in the issue; the next report reads the "

@@ -32,13 +32,17 @@ def _change(now: float, before: float, percent: bool = False) -> str:
     return text
 
 
-def _headline_rows(now: Headline, before: Headline) -> list[str]:
+FLAKY_ROWS = 20
+
+
+def _headline_rows(now: Headline, before: Headline, actions: str) -> list[str]:
     hours = f"{now.median_hours_to_close:g} h" if now.median_hours_to_close is not None else "–"
     return [
         "| figure | this window | change |",
         "|---|---|---|",
-        f"| runs | {now.runs} | {_change(now.runs, before.runs)} |",
-        f"| failure rate | {_percent(now.failure_rate)} ({now.failed_runs} runs) | "
+        f"| runs | [{now.runs}]({actions}) | {_change(now.runs, before.runs)} |",
+        f"| failure rate | {_percent(now.failure_rate)} "
+        f"([{now.failed_runs} runs]({actions}?query=is%3Afailure)) | "
         f"{_change(now.failure_rate, before.failure_rate, True)} |",
         f"| transient share of failed jobs | {_percent(now.transient_share)} "
         f"({now.transient_jobs} of {now.classified_jobs} classified) | "
@@ -86,9 +90,8 @@ def _charts(report: Trends) -> list[str]:
     return lines
 
 
-def markdown(report: Trends) -> str:
-    repo = report.repository
-    actions = f"https://github.com/{repo}/actions"
+def markdown(report: Trends, server_url: str = "https://github.com") -> str:
+    actions = f"{server_url}/{report.repository}/actions"
     lines = [
         REPORT_MARKER,
         f"## CI health: the last {report.days} days",
@@ -103,7 +106,7 @@ def markdown(report: Trends) -> str:
             + "; ".join(inline(s) for s in report.skipped)
             + " could be read.",
         ]
-    lines += ["", *_headline_rows(report.current, report.previous), "", *_charts(report)]
+    lines += ["", *_headline_rows(report.current, report.previous, actions), "", *_charts(report)]
     if report.failures_by_week:
         lines += [
             "",
@@ -131,8 +134,10 @@ def markdown(report: Trends) -> str:
         lines += ["| workflow | job | flaky passes |", "|---|---|---|"]
         lines += [
             f"| {inline(r.workflow)} | {inline(r.job)} | [{r.flaky_passes}]({r.last_run_url}) |"
-            for r in report.flaky
+            for r in report.flaky[:FLAKY_ROWS]
         ]
+        if len(report.flaky) > FLAKY_ROWS:
+            lines.append(f"… and {len(report.flaky) - FLAKY_ROWS} more (see the JSON report).")
     else:
         lines.append("None in this window.")
     if report.categories:

@@ -138,3 +138,18 @@ def test_a_busy_repository_stays_within_a_thousand_requests(
     assert data["current"]["runs"] == recent
     assert data["current"]["classified_jobs"] == failed_recent
     assert data["partial"] is bool(data["skipped"])
+
+
+def test_an_unknown_repository_or_a_refused_token_ends_in_one_clear_line(
+    fake_github: FakeGitHub,
+) -> None:
+    missing = report(fake_github)  # no repository added to the fake
+    assert missing.returncode == 1
+    assert missing.stderr.count("healer: error:") == 1
+    assert "404" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    fake_github.add_repo(REPO)
+    refused = report(fake_github, token="ghs_notAValidToken000000000000000000000")
+    assert refused.returncode == 1
+    assert "401" in refused.stderr
+    assert "Traceback" not in refused.stderr

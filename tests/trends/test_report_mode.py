@@ -24,7 +24,7 @@ def test_the_report_issue_is_created_once_and_kept_up_to_date(
     assert first.outputs["action"] == "created"
     (issue,) = [i for i in repo.issues.values() if "ci-health" in i.labels]
     assert issue.title == "CI health report"
-    assert f"| runs | {current.runs} |" in (issue.body or "")
+    assert f"| runs | [{current.runs}](https://github.com/{REPO}/actions) |" in (issue.body or "")
     assert "## CI health: the last 30 days" in first.summary
     second = run_action(fake_github, tmp_path, scheduled, event_name="schedule", mode="report")
     assert second.outputs["action"] == "updated"
@@ -83,3 +83,31 @@ def test_a_damaged_or_foreign_state_is_ignored_with_a_warning(
     assert again.code == 0
     assert "saved state is not used (its state block is damaged)" in again.stdout
     assert _without_state(issue.body or "") == _without_state(good)
+
+
+def test_a_refused_token_or_a_bad_window_ends_in_one_error_line(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    repo = fake_github.add_repo(REPO)
+    scheduled = repo.add_run("CI health", status="in_progress", conclusion=None)
+    refused = run_action(
+        fake_github,
+        tmp_path,
+        scheduled,
+        token="ghs_notAValidToken000000000000000000000",
+        event_name="schedule",
+        mode="report",
+    )
+    bad_window = run_action(
+        fake_github,
+        tmp_path,
+        scheduled,
+        event_name="schedule",
+        mode="report",
+        **{"report-days": "400"},
+    )
+    for result, code in ((refused, 1), (bad_window, 2)):
+        errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+        assert result.code == code
+        assert len(errors) == 1, result.stdout
+    assert "report-days" in bad_window.stdout
