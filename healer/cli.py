@@ -186,7 +186,7 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
         "https://github.com" if "api.github.com" in api_url else api_url.removesuffix("/api/v3")
     )
     if args.format == "markdown":
-        text = markdown(report, server)
+        text = markdown(report, server, labels[0] if labels else "ci-failure")
     else:
         text = {"json": as_json, "csv": as_csv, "html": page}[args.format](report)
     if args.output is not None:

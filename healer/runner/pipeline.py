@@ -334,7 +334,7 @@ def report_run(settings: Settings, commands: Commands) -> int:
             read_from, history.runs, history.incomplete, not history.window_complete
         )
         block = state.encode(state.build(settings.repository, runs, jobs, through, oldest))
-        text = markdown(figures, settings.server_url)
+        text = markdown(figures, settings.server_url, settings.labels[0])
         if len(block) > state.BLOCK_LIMIT:
             commands.warning(
                 "the history is too big to keep in the issue; the next report reads the "

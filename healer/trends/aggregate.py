@@ -19,6 +19,7 @@ from healer.github.records import IssueRecord, JobRecord, RunRecord
 
 TOP_JOBS = 10
 OLDEST_OPEN = 10
+RESCUED_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Trends:
     oldest_open: list[IssueRecord]
     partial: bool = False
     skipped: list[str] = field(default_factory=list)
+    rescued: list[RunRecord] = field(default_factory=list)  # newest first, at most 10
 
 
 def _share(part: int, whole: int) -> float:
@@ -240,4 +242,9 @@ def trends(
         oldest_open=oldest[:OLDEST_OPEN],
         partial=bool(skipped),
         skipped=list(skipped),
+        rescued=sorted(
+            (r for r in current_runs if r.attempt > 1 and r.conclusion == "success"),
+            key=lambda r: (r.created, r.id),
+            reverse=True,
+        )[:RESCUED_SHOWN],
     )

@@ -10,8 +10,10 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from healer.github.markdown import inline
 from healer.trends.aggregate import TOP_JOBS, Headline, Trends
@@ -35,8 +37,24 @@ def _change(now: float, before: float, percent: bool = False) -> str:
 FLAKY_ROWS = 20
 
 
-def _headline_rows(now: Headline, before: Headline, actions: str) -> list[str]:
-    hours = f"{now.median_hours_to_close:g} h" if now.median_hours_to_close is not None else "–"
+# Where each headline figure comes from: the run list, or a section further down.
+FLAKY_HEADING = "### Flaky jobs (failed, then passed on a re-run of the same commit)"
+RESCUED_HEADING = "### Runs rescued by a re-run"
+CATEGORY_HEADING = "### Failed jobs by category"
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as -."""
+    text = heading.lstrip("#").strip().lower()
+    return "#" + re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def _headline_rows(now: Headline, before: Headline, actions: str, closed: str) -> list[str]:
+    hours = (
+        f"[{now.median_hours_to_close:g} h]({closed})"
+        if now.median_hours_to_close is not None
+        else "–"
+    )
     return [
         "| figure | this window | change |",
         "|---|---|---|",
@@ -44,12 +62,13 @@ def _headline_rows(now: Headline, before: Headline, actions: str) -> list[str]:
         f"| failure rate | {_percent(now.failure_rate)} "
         f"([{now.failed_runs} runs]({actions}?query=is%3Afailure)) | "
         f"{_change(now.failure_rate, before.failure_rate, True)} |",
-        f"| transient share of failed jobs | {_percent(now.transient_share)} "
-        f"({now.transient_jobs} of {now.classified_jobs} classified) | "
-        f"{_change(now.transient_share, before.transient_share, True)} |",
-        f"| runs rescued by a re-run | {now.rescued_runs} | "
+        f"| transient share of failed jobs | [{_percent(now.transient_share)}]"
+        f"({_anchor(CATEGORY_HEADING)}) ({now.transient_jobs} of {now.classified_jobs} "
+        f"classified) | {_change(now.transient_share, before.transient_share, True)} |",
+        f"| runs rescued by a re-run | [{now.rescued_runs}]({_anchor(RESCUED_HEADING)}) | "
         f"{_change(now.rescued_runs, before.rescued_runs)} |",
-        f"| flaky jobs | {now.flaky_jobs} | {_change(now.flaky_jobs, before.flaky_jobs)} |",
+        f"| flaky jobs | [{now.flaky_jobs}]({_anchor(FLAKY_HEADING)}) | "
+        f"{_change(now.flaky_jobs, before.flaky_jobs)} |",
         f"| median time to close a failure issue | {hours} | |",
     ]
 
@@ -90,7 +109,9 @@ def _charts(report: Trends) -> list[str]:
     return lines
 
 
-def markdown(report: Trends, server_url: str = "https://github.com") -> str:
+def markdown(
+    report: Trends, server_url: str = "https://github.com", label: str = "ci-failure"
+) -> str:
     actions = f"{server_url}/{report.repository}/actions"
     lines = [
         REPORT_MARKER,
@@ -106,7 +127,15 @@ def markdown(report: Trends, server_url: str = "https://github.com") -> str:
             + "; ".join(inline(s) for s in report.skipped)
             + " could be read.",
         ]
-    lines += ["", *_headline_rows(report.current, report.previous, actions), "", *_charts(report)]
+    closed = f"{server_url}/{report.repository}/issues?q=" + quote(
+        f"is:issue is:closed label:{label}"
+    )
+    lines += [
+        "",
+        *_headline_rows(report.current, report.previous, actions, closed),
+        "",
+        *_charts(report),
+    ]
     if report.failures_by_week:
         lines += [
             "",
@@ -129,7 +158,16 @@ def markdown(report: Trends, server_url: str = "https://github.com") -> str:
             )
     else:
         lines.append("No job failed in this window.")
-    lines += ["", "### Flaky jobs (failed, then passed on a re-run of the same commit)", ""]
+    lines += ["", RESCUED_HEADING, ""]
+    if report.rescued:
+        lines += ["| run | workflow | attempts |", "|---|---|---|"]
+        lines += [
+            f"| [#{r.number}]({r.url}) | {inline(r.workflow)} | {r.attempt} |"
+            for r in report.rescued
+        ]
+    else:
+        lines.append("None in this window.")
+    lines += ["", FLAKY_HEADING, ""]
     if report.flaky:
         lines += ["| workflow | job | flaky passes |", "|---|---|---|"]
         lines += [
@@ -141,7 +179,7 @@ def markdown(report: Trends, server_url: str = "https://github.com") -> str:
     else:
         lines.append("None in this window.")
     if report.categories:
-        lines += ["", "### Failed jobs by category", "", "| category | jobs |", "|---|---|"]
+        lines += ["", CATEGORY_HEADING, "", "| category | jobs |", "|---|---|"]
         lines += [f"| {inline(name)} | {count} |" for name, count in report.categories.items()]
     lines += ["", "### Oldest open failure issues", ""]
     if report.oldest_open:

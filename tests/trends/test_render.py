@@ -75,3 +75,51 @@ def test_json_and_csv_carry_the_same_jobs_and_csv_cells_never_run_as_formulas() 
     assert rows[0]["failures"] == "5"
     assert not rows[0]["workflow"].startswith("@")
     assert rows[0]["workflow"] == "'" + HOSTILE
+
+
+def test_headline_figures_link_to_their_sources_and_sections() -> None:
+    from healer.trends.render import CATEGORY_HEADING, FLAKY_HEADING, RESCUED_HEADING
+
+    runs = [
+        RunRecord(
+            1,
+            11,
+            "CI",
+            "main",
+            "a" * 40,
+            2,
+            "success",
+            UNTIL - timedelta(days=1),
+            "https://example.test/r/1",
+        ),
+        RunRecord(
+            2,
+            12,
+            "CI",
+            "main",
+            "b" * 40,
+            1,
+            "failure",
+            UNTIL - timedelta(days=2),
+            "https://example.test/r/2",
+        ),
+    ]
+    jobs = [
+        JobRecord(10, 1, "test", 1, "failure", "https://example.test/j/10"),
+        JobRecord(11, 1, "test", 2, "success", "https://example.test/j/11"),
+        JobRecord(12, 2, "test", 1, "failure", "https://example.test/j/12", "transient", "network"),
+    ]
+    closed = [
+        IssueRecord(4, "u", "CI", "test", UNTIL - timedelta(days=5), UNTIL - timedelta(days=4))
+    ]
+    text = markdown(trends("octo/shop", runs, jobs, closed, UNTIL, 30), label="ci-failure")
+    headings = {line for line in text.splitlines() if line.startswith("### ")}
+    assert {FLAKY_HEADING, RESCUED_HEADING, CATEGORY_HEADING} <= headings
+    assert "| runs | [2](https://github.com/octo/shop/actions) |" in text
+    assert "[1](#runs-rescued-by-a-re-run)" in text
+    assert "[1](#flaky-jobs-failed-then-passed-on-a-re-run-of-the-same-commit)" in text
+    assert (
+        "[24 h](https://github.com/octo/shop/issues?q=is%3Aissue%20is%3Aclosed%20label%3Aci-failure)"
+        in text
+    )
+    assert "| [#11](https://example.test/r/1) | CI | 2 |" in text
