@@ -79,7 +79,7 @@ def run(settings: Settings, commands: Commands) -> int:
     import requests
     from github import GithubException
 
-    from healer.github.client import make_client, rate_limited
+    from healer.github.client import make_client
     from healer.github.fetch import LastGreenRun, download_log, failed_jobs, get_run
     from healer.github.pulls import upsert_sticky
 
@@ -250,15 +250,8 @@ def run(settings: Settings, commands: Commands) -> int:
     except FetchError as exc:
         commands.error(str(exc), title="Cannot read the run")
         return EXIT_FAILED
-    except GithubException as exc:
-        if exc.status in (403, 429) and rate_limited(exc):
-            commands.error(explain.rate_limit(exc, budget), title="GitHub rate limit")
-        else:
-            commands.error(explain.api_error(exc), title="GitHub API error")
-        return EXIT_FAILED
-    except requests.RequestException as exc:
-        commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
-        return EXIT_FAILED
+    except (GithubException, requests.RequestException) as exc:
+        return _github_failed(exc, commands, budget, settings.api_url)
     _finish(settings, reports, notes=notes, commands=commands, workflow=workflow)
     return EXIT_OK
 
@@ -274,7 +267,7 @@ def report_run(settings: Settings, commands: Commands) -> int:
     import requests
     from github import GithubException
 
-    from healer.github.client import make_client, rate_limited
+    from healer.github.client import make_client
     from healer.github.report_issue import find_report_issue, upsert_report
     from healer.github.runs import read_repository
     from healer.trends import state
@@ -347,15 +340,8 @@ def report_run(settings: Settings, commands: Commands) -> int:
             if settings.dry_run
             else upsert_report(repo, f"{text}\n{block}\n", REPORT_MARKER, budget, issue)
         )
-    except GithubException as exc:
-        if exc.status in (403, 429) and rate_limited(exc):
-            commands.error(explain.rate_limit(exc, budget), title="GitHub rate limit")
-        else:
-            commands.error(explain.api_error(exc), title="GitHub API error")
-        return EXIT_FAILED
-    except requests.RequestException as exc:
-        commands.error(explain.network(exc, settings.api_url), title="GitHub unreachable")
-        return EXIT_FAILED
+    except (GithubException, requests.RequestException) as exc:
+        return _github_failed(exc, commands, budget, settings.api_url)
     if history.skipped:
         commands.warning(
             "partial report: the request budget ended before " + "; ".join(history.skipped),
@@ -378,6 +364,22 @@ def report_run(settings: Settings, commands: Commands) -> int:
     if settings.summary_path is not None:
         append_summary(settings.summary_path, text)
     return EXIT_OK
+
+
+def _github_failed(exc: Exception, commands: Commands, budget: RetryBudget, api_url: str) -> int:
+    """One `::error::` line for GitHub's refusal or its silence; the exit code."""
+    from github import GithubException
+
+    from healer.github.client import rate_limited
+
+    if isinstance(exc, GithubException):
+        if exc.status in (403, 429) and rate_limited(exc):
+            commands.error(explain.rate_limit(exc, budget), title="GitHub rate limit")
+        else:
+            commands.error(explain.api_error(exc), title="GitHub API error")
+    else:
+        commands.error(explain.network(exc, api_url), title="GitHub unreachable")
+    return EXIT_FAILED
 
 
 def _pull_request_of(workflow_run: WorkflowRun) -> int | None:

@@ -16,9 +16,10 @@ import os
 import re
 import shutil
 import subprocess
-import tarfile
 import tempfile
 from pathlib import Path
+
+from tests.github.fake_github.fetch_spec import SpecUnavailableError, npm_member
 
 PACKAGE = "mermaid"
 VERSION = "11.12.1"
@@ -36,33 +37,10 @@ def library() -> Path:
     target = Path(root) / VERSION / "mermaid.min.js"
     if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == SHA256:
         return target
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RenderCheckUnavailableError(f"npm is needed to fetch {PACKAGE}@{VERSION}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as work:
-        done = subprocess.run(
-            [npm, "pack", f"{PACKAGE}@{VERSION}", "--silent", "--pack-destination", work],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        tarballs = list(Path(work).glob("*.tgz"))
-        if done.returncode != 0 or len(tarballs) != 1:
-            raise RenderCheckUnavailableError(
-                f"npm pack {PACKAGE}@{VERSION} failed: {done.stderr[-500:]}"
-            )
-        with tarfile.open(tarballs[0]) as tar:
-            source = tar.extractfile(MEMBER)
-            if source is None:
-                raise RenderCheckUnavailableError(f"{MEMBER} is not in the package")
-            data = source.read()
-        if hashlib.sha256(data).hexdigest() != SHA256:
-            raise RenderCheckUnavailableError(f"{PACKAGE}@{VERSION} {MEMBER} has another SHA-256")
-        partial = Path(work) / "mermaid.min.js"
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    return target
+    try:
+        return npm_member(PACKAGE, VERSION, MEMBER, SHA256, target)
+    except SpecUnavailableError as exc:
+        raise RenderCheckUnavailableError(str(exc)) from None
 
 
 def chromium() -> str:

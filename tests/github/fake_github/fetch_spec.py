@@ -57,15 +57,21 @@ def fetch(force: bool = False) -> Path:
     target = spec_path()
     if not force and is_cached():
         return target
+    return npm_member(PACKAGE, VERSION, MEMBER, SHA256, target)
+
+
+def npm_member(package: str, version: str, member: str, sha256: str, target: Path) -> Path:
+    """Put one file of an npm package (`npm pack`, pinned version, checked against its
+    SHA-256) at `target`, atomically: concurrent runs never see half a file."""
     npm = shutil.which("npm")
     if npm is None:
         raise SpecUnavailableError(
-            f"{target} is missing and npm is not installed to fetch {PACKAGE}@{VERSION}"
+            f"{target} is missing and npm is not installed to fetch {package}@{version}"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         done = subprocess.run(
-            [npm, "pack", f"{PACKAGE}@{VERSION}", "--silent", "--pack-destination", work],
+            [npm, "pack", f"{package}@{version}", "--silent", "--pack-destination", work],
             capture_output=True,
             text=True,
             check=False,
@@ -73,22 +79,22 @@ def fetch(force: bool = False) -> Path:
         tarballs = list(Path(work).glob("*.tgz"))
         if done.returncode != 0 or len(tarballs) != 1:
             raise SpecUnavailableError(
-                f"npm pack {PACKAGE}@{VERSION} failed (exit {done.returncode}): "
+                f"npm pack {package}@{version} failed (exit {done.returncode}): "
                 f"{done.stderr.strip()[-2000:]}"
             )
         with tarfile.open(tarballs[0]) as tar:
-            source = tar.extractfile(MEMBER)
+            source = tar.extractfile(member)
             if source is None:
-                raise SpecUnavailableError(f"{MEMBER} not found in {tarballs[0].name}")
-            partial = Path(work) / "api.github.com.json"
+                raise SpecUnavailableError(f"{member} not found in {tarballs[0].name}")
+            partial = Path(work) / target.name
             with source, partial.open("wb") as out:
                 shutil.copyfileobj(source, out)
         digest = _digest(partial)
-        if digest != SHA256:
+        if digest != sha256:
             raise SpecUnavailableError(
-                f"{PACKAGE}@{VERSION} {MEMBER} has SHA-256 {digest}, expected {SHA256}"
+                f"{package}@{version} {member} has SHA-256 {digest}, expected {sha256}"
             )
-        os.replace(partial, target)  # atomic: concurrent runs never see half a file
+        os.replace(partial, target)
     return target
 
 
