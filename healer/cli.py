@@ -141,8 +141,16 @@ def _report(args: argparse.Namespace, classifier: Classifier) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    import requests
-    from github import GithubException
+    try:
+        import requests
+        from github import GithubException
+    except ImportError:
+        print(
+            "healer: error: healer report reads GitHub: install it with "
+            "pip install 'self-healing[github]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
     from healer.github import explain
     from healer.github.client import make_client

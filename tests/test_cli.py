@@ -156,3 +156,24 @@ def test_the_command_line_loads_neither_pygithub_nor_the_schema(tmp_path: Path) 
 
     assert loaded() == "['pydantic', 'yaml']"  # first run validates the pack
     assert loaded() == "[]"
+
+
+def test_report_without_the_github_extra_says_how_to_install_it() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['github'] = None\n"  # as if PyGithub were not installed
+        "from healer.cli import main\n"
+        "sys.exit(main(['report', '--repo', 'octo/shop']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"GITHUB_TOKEN": "x", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "pip install 'self-healing[github]'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -20,5 +20,7 @@ def test_every_runtime_dependency_is_pinned_with_hashes_in_the_lock() -> None:
         m.group(1).lower(): m.group(2)
         for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+) \\\n\s+--hash=sha256:", lock, re.M)
     }
-    for requirement in project["dependencies"]:
+    extras = project["optional-dependencies"]
+    # The image is the action: the package with its GitHub side and both engines.
+    for requirement in [*project["dependencies"], *extras["github"], *extras["re2"]]:
         assert _name(requirement) in pinned, f"{requirement} is not pinned in requirements.lock"
