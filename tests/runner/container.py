@@ -122,18 +122,21 @@ def base_images() -> list[str]:
     return images
 
 
-def _labels(image: str) -> dict[str, str] | None:
+def _labels(image: str, arch: str | None = None) -> dict[str, str] | None:
     done = subprocess.run(
-        [engine().cli, "image", "inspect", image], capture_output=True, text=True, check=False
+        [engine().cli, *storage(arch), "image", "inspect", image],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         return None
     return json.loads(done.stdout)[0].get("Labels") or {}
 
 
-def _rootfs() -> Path:
+def _rootfs(arch: str | None = None) -> Path:
     key = hashlib.sha256(repr((ROOTFS_SUITE, ROOTFS_PACKAGES)).encode()).hexdigest()[:12]
-    tar = _image_dir() / f"rootfs-{ROOTFS_SUITE}-{key}.tar"
+    tar = _image_dir() / f"rootfs-{ROOTFS_SUITE}-{key}{'-' + arch if arch else ''}.tar"
     if not tar.exists():
         tar.parent.mkdir(parents=True, exist_ok=True)
         partial = tar.with_name(f"{tar.stem}.partial.tar")  # the suffix sets the format
@@ -141,27 +144,53 @@ def _rootfs() -> Path:
             [
                 "mmdebstrap",
                 "--quiet",
+                *([f"--arch={arch}"] if arch else []),
                 "--variant=minbase",
                 f"--include={','.join(ROOTFS_PACKAGES)}",
                 ROOTFS_SUITE,
                 str(partial),
-            ]
+            ],
+            timeout=1800,
         )
         partial.replace(tar)
     return tar
 
 
-def ensure_base_image(name: str) -> None:
+def storage(arch: str | None) -> list[str]:
+    """podman's flags for an image of another architecture: a storage of its own, where
+    the Dockerfile's base image name can stand for that architecture's base."""
+    if arch is None:
+        return []
+    root = _image_dir() / f"podman-{arch}"
+    return ["--root", str(root / "storage"), "--runroot", str(root / "run")]
+
+
+def foreign_arch_problem(arch: str) -> str | None:
+    """Why images of `arch` cannot be built and run here, if they cannot."""
+    machine = {"arm64": "aarch64"}.get(arch, arch)
+    if engine().cli != "podman":
+        return "images of another architecture are built here with podman only"
+    if shutil.which(f"qemu-{machine}-static") is None or shutil.which("arch-test") is None:
+        return f"no qemu-{machine}-static or arch-test (apt-get install qemu-user-static arch-test)"
+    entry = Path(f"/proc/sys/fs/binfmt_misc/qemu-{machine}")
+    if not entry.is_file() or "enabled" not in entry.read_text():
+        return f"binfmt_misc has no enabled qemu-{machine} entry (update-binfmts --enable)"
+    return None
+
+
+def ensure_base_image(name: str, arch: str | None = None) -> None:
     """Make `name` available locally, unless a real image of that name already is."""
-    labels = _labels(name)
-    tar = _rootfs()
+    labels = _labels(name, arch)
+    tar = _rootfs(arch)
     if labels is not None and (
         TEST_BASE_LABEL not in labels or labels[TEST_BASE_LABEL] == tar.name
     ):
         return
     imported = f"localhost/self-healing-rootfs:{tar.stem}"
-    if _labels(imported) is None:
-        _run(["podman", "import", str(tar), imported])
+    podman = ["podman", *storage(arch)]
+    arch_flags = ["--arch", arch] if arch else []
+    if _labels(imported, arch) is None:
+        _run([*podman, "import", *arch_flags, str(tar), imported])
     with tempfile.TemporaryDirectory() as context:
         cas = sorted(PROXY_CAS.glob("*.crt")) if PROXY_CAS.is_dir() else []
         for ca in cas:
@@ -176,18 +205,21 @@ def ensure_base_image(name: str) -> None:
         ]
         (Path(context) / "Containerfile").write_text("\n".join(lines) + "\n")
         # Unqualified, podman files it under localhost/, where the build's FROM finds it.
-        _run(["podman", "build", "--runtime", "runc", "-q", "-t", name, context])
+        _run([*podman, "build", *arch_flags, "--runtime", "runc", "-q", "-t", name, context])
 
 
-def build_image() -> str:
-    """Build the shipped Dockerfile, unmodified, from the repository root."""
+def build_image(arch: str | None = None) -> str:
+    """Build the shipped Dockerfile, unmodified, from the repository root; for `arch`
+    (e.g. arm64, under qemu) in a storage of its own."""
     chosen = engine()
     if chosen.local_base:
         for name in base_images():
-            ensure_base_image(name)
-    args = [chosen.cli, "build", *chosen.runtime, "--network", "host", "-q"]
-    _run([*args, "-f", str(DOCKERFILE), "-t", IMAGE, str(ROOT)], timeout=1800)
-    return IMAGE
+            ensure_base_image(name, arch)
+    image = f"{IMAGE}-{arch}" if arch else IMAGE
+    args = [chosen.cli, *storage(arch), "build", *(["--arch", arch] if arch else [])]
+    args += [*chosen.runtime, "--network", "host", "-q"]
+    _run([*args, "-f", str(DOCKERFILE), "-t", image, str(ROOT)], timeout=3600)
+    return image
 
 
 def _ulimits() -> list[str]:
@@ -256,6 +288,7 @@ def run_action(
     inputs: Mapping[str, str],
     github: Mapping[str, str],
     event: object = None,
+    arch: str | None = None,
 ) -> ContainerRun:
     """`docker run` as the runner does it for a Docker action.
 
@@ -282,8 +315,8 @@ def run_action(
     }
     for name, value in {**action_defaults(), **inputs}.items():
         env[f"INPUT_{name.upper()}"] = value
-    args = [engine().cli, "run", "--rm", *engine().run_flags(), "--network", "host"]
-    args += ["--workdir", "/github/workspace"]
+    args = [engine().cli, *storage(arch), "run", "--rm", *(["--arch", arch] if arch else [])]
+    args += [*engine().run_flags(), "--network", "host", "--workdir", "/github/workspace"]
     for name in env:
         args += ["-e", name]  # values through the environment, never on the command line
     for host, inside in dirs.mounts().items():
@@ -294,7 +327,7 @@ def run_action(
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900 if arch else 300,
         check=False,
     )
     return ContainerRun(
@@ -318,11 +351,12 @@ def image_size(image: str) -> int:
     return int(done.stdout.strip())
 
 
-def shell(image: str, script: str) -> subprocess.CompletedProcess[str]:
+def shell(image: str, script: str, arch: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run a shell command in the image instead of its entry point."""
-    args = [engine().cli, "run", "--rm", *engine().run_flags(), "--network", "none"]
+    args = [engine().cli, *storage(arch), "run", "--rm", *(["--arch", arch] if arch else [])]
+    args += [*engine().run_flags(), "--network", "none"]
     args += ["--entrypoint", "/bin/sh", image, "-c", script]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
 
 
 if __name__ == "__main__":

@@ -169,3 +169,49 @@ def test_the_build_context_holds_what_the_dockerfile_copies_and_no_more() -> Non
             copied.update(part.rstrip("/") for part in line.split()[1:-1])
     assert copied <= listed
     assert not {".venv", ".git", "tests"} & listed
+
+
+ARM64 = "arm64"
+
+
+@pytest.fixture(scope="session")
+def arm64_image() -> Iterator[str]:
+    """The same Dockerfile built for linux/arm64, run under qemu through binfmt_misc
+    (`.ci/run` sets both up); on a machine without them the tests below say why."""
+    problem = container.foreign_arch_problem(ARM64)
+    if problem is not None:
+        pytest.skip(f"linux/arm64 cannot run here: {problem}")
+    try:
+        yield container.build_image(ARM64)
+    except container.ContainerUnavailableError as error:
+        pytest.fail(f"cannot build the action's arm64 image: {error}", pytrace=False)
+
+
+def test_the_arm64_image_runs_on_arm64_with_hyperscan(arm64_image: str) -> None:
+    done = container.shell(
+        arm64_image,
+        "uname -m && python3 -c 'import hyperscan, healer.classifier._fastprep'",
+        arch=ARM64,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["aarch64"]
+
+
+def test_the_arm64_container_files_the_issue_and_writes_its_outputs(
+    arm64_image: str, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    repo = fake_github.add_repo(REPO)
+    run = failing_run(repo)
+    done = container.run_action(
+        arm64_image,
+        container.RunnerDirs(tmp_path),
+        {"github-token": fake_github.token},
+        _github_env(fake_github, run),
+        arch=ARM64,
+    )
+    assert done.code == 0, done.stdout + done.stderr
+    _assert_clean(done, fake_github.token)
+    outputs = read_outputs(done.output_file.read_text())
+    assert (outputs["classification"], outputs["action"]) == ("persistent", "created")
+    [issue] = repo.issues.values()
+    assert "AssertionError" in (issue.body or "")
