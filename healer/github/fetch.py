@@ -61,11 +61,18 @@ def get_run(repo: Repository, run_id: int) -> WorkflowRun:
         ) from None
 
 
-def failed_jobs(run: WorkflowRun, job_name: str = "") -> list[FailedJob]:
-    """The failed jobs of the run's latest attempt, optionally only `job_name`
-    (exact, or its matrix base name)."""
+def latest_jobs(run: WorkflowRun) -> list[WorkflowJob]:
+    """Every job of the run's latest attempt (one listing, read once per run)."""
+    return list(run.jobs("latest"))
+
+
+def failed_jobs(
+    run: WorkflowRun, job_name: str = "", listed: list[WorkflowJob] | None = None
+) -> list[FailedJob]:
+    """The failed jobs of the run's latest attempt (`listed`, if already read),
+    optionally only `job_name` (exact, or its matrix base name)."""
     found = []
-    for job in run.jobs("latest"):
+    for job in listed if listed is not None else run.jobs("latest"):
         if job.conclusion not in FAILED_CONCLUSIONS:
             continue
         if job_name and job_name not in (job.name, base_name(job.name)):

@@ -47,12 +47,14 @@ def recover(
     now: str,
     budget: RetryBudget,
     only: str = "",
+    listed: list[Any] | None = None,
 ) -> list[Recovered]:
-    """Look at the open issues of the jobs that passed in `run` (only `only`, by name or
-    matrix base name, when given) and act on each."""
+    """Look at the open issues of the jobs that passed in `run` (its latest attempt's
+    jobs, `listed` if already read; only `only`, by name or matrix base name, when
+    given) and act on each."""
     passed = {
         base_name(job.name)
-        for job in run.jobs("latest")
+        for job in (listed if listed is not None else run.jobs("latest"))
         if job.conclusion == "success" and (not only or only in (job.name, base_name(job.name)))
     }
     if not passed:

@@ -80,7 +80,13 @@ def run(settings: Settings, commands: Commands) -> int:
     from github import GithubException
 
     from healer.github.client import make_client
-    from healer.github.fetch import LastGreenRun, download_log, failed_jobs, get_run
+    from healer.github.fetch import (
+        LastGreenRun,
+        download_log,
+        failed_jobs,
+        get_run,
+        latest_jobs,
+    )
     from healer.github.pulls import upsert_sticky
 
     event = trigger(settings.event_name, read_event(settings.event_path), settings.repository)
@@ -120,7 +126,8 @@ def run(settings: Settings, commands: Commands) -> int:
     try:
         repo = client.get_repo(settings.repository, lazy=True)
         workflow_run = get_run(repo, run_id)
-        jobs = failed_jobs(workflow_run, settings.job_name)
+        listed = latest_jobs(workflow_run)
+        jobs = failed_jobs(workflow_run, settings.job_name, listed)
         # The name in titles and markers: the input, else the watched run's, else this
         # run's (GITHUB_WORKFLOW names the running workflow, not another run's).
         workflow = (
@@ -142,7 +149,7 @@ def run(settings: Settings, commands: Commands) -> int:
             _finish(settings, [])
             return EXIT_OK
         if not jobs:
-            recovered = _recover(repo, workflow_run, workflow, settings, now, budget)
+            recovered = _recover(repo, workflow_run, workflow, settings, now, budget, listed)
             if not recovered:
                 commands.notice(f"No failed job in run {run_id}; nothing to do.")
             for item in recovered:
@@ -402,6 +409,7 @@ def _recover(
     settings: Settings,
     now: str,
     budget: RetryBudget,
+    listed: list[Any],
 ) -> list[Recovered]:
     """A run without failed jobs: mark the tracked jobs that passed on a re-run as flaky,
     and close the issues of jobs that passed on the default branch."""
@@ -426,7 +434,9 @@ def _recover(
         reopen_window=settings.reopen_window,
         dry_run=settings.dry_run,
     )
-    return recover(repo, workflow_run, context, policy, now, budget, only=settings.job_name)
+    return recover(
+        repo, workflow_run, context, policy, now, budget, only=settings.job_name, listed=listed
+    )
 
 
 def _rerun(

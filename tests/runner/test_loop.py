@@ -138,9 +138,13 @@ def test_fail_fail_then_pass_on_a_later_commit_closes_the_issue(
     assert "| [#2](" in (issue.body or "")
     assert "| [#1](" in (issue.body or "")
     passed = green(repo, number=3)
+    before = len([r for r in fake_github.requests if r.api])
     result = watch(fake_github, tmp_path, repo, passed)
     assert result.code == 0, result.stdout
     assert result.outputs["action"] == "closed"
+    # The run, its jobs (listed once), the open issues, the repository's default
+    # branch, the comment and the closing edit.
+    assert len([r for r in fake_github.requests if r.api]) - before <= 6
     assert (issue.state, issue.state_reason) == ("closed", "completed")
     assert f"/actions/runs/{passed.id}" in issue.comments[-1].body
     assert "**Closed:** 1" in (issue.body or "")
