@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from healer.github.model import FailedJob
+from healer.github.model import FailedJob, aware
 
 if TYPE_CHECKING:
     from github import GithubException
@@ -266,7 +266,7 @@ class LastGreenRun:
             if candidate.workflow_id != self.run.workflow_id or candidate.id == self.run.id:
                 continue
             created = candidate.created_at
-            if created is not None and created.replace(tzinfo=created.tzinfo or UTC) < oldest:
+            if created is not None and aware(created) < oldest:
                 return {}
             self.url = str(candidate.html_url)
             return {job.name: job for job in candidate.jobs("latest")}

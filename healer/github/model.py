@@ -6,7 +6,13 @@ touching GitHub.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+
+def aware(moment: datetime) -> datetime:
+    """A time from PyGithub as UTC: some of its fields come without a time zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from healer.github.fetch import FetchError, base_name, download_log
-from healer.github.model import FailedJob
+from healer.github.model import FailedJob, aware
 from healer.github.records import IssueRecord, JobRecord, RunRecord
 from healer.github.render import find_marker
 
@@ -42,10 +42,6 @@ class RepositoryHistory:
     incomplete: datetime | None = None
     # Whether the first window (`first_since` on) was read whole: runs, jobs and logs.
     window_complete: bool = True
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _Counter:
@@ -95,10 +91,10 @@ def read_repository(
         # Newest first: read until a run is older than `since`. (The `created` filter's
         # range syntax is not the date-time GitHub's OpenAPI description declares.)
         for run in _pages(repo.get_workflow_runs(), counter):
-            if _aware(run.created_at) < since:
+            if aware(run.created_at) < since:
                 break
             if run.status != "completed":
-                found.incomplete = _aware(run.created_at)  # newest first: the last is oldest
+                found.incomplete = aware(run.created_at)  # newest first: the last is oldest
                 continue
             found.runs.append(
                 RunRecord(
@@ -109,7 +105,7 @@ def read_repository(
                     sha=str(run.head_sha or ""),
                     attempt=int(run.run_attempt or 1),
                     conclusion=run.conclusion,
-                    created=_aware(run.created_at),
+                    created=aware(run.created_at),
                     url=str(run.html_url),
                 )
             )
@@ -176,8 +172,8 @@ def _read_issues(
                 url=str(issue.html_url),
                 workflow=marker.workflow,
                 job=marker.job,
-                created=_aware(issue.created_at),
-                closed=_aware(closed) if closed is not None else None,
+                created=aware(issue.created_at),
+                closed=aware(closed) if closed is not None else None,
             )
         )
 

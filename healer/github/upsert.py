@@ -20,7 +20,7 @@ from healer.github.issues import (
     occurrence_comment,
     tracking_issues,
 )
-from healer.github.model import FailedJob, Outcome
+from healer.github.model import FailedJob, Outcome, aware
 from healer.github.render import (
     Marker,
     RunContext,
@@ -123,8 +123,7 @@ def _closed_within(issue: Any, days: int) -> bool:
     closed = issue.closed_at
     if closed is None:
         return False
-    moment: datetime = closed if closed.tzinfo else closed.replace(tzinfo=UTC)
-    return datetime.now(UTC) - moment <= timedelta(days=days)
+    return datetime.now(UTC) - aware(closed) <= timedelta(days=days)
 
 
 def _reopen(issue: Any, context: RunContext, now: str) -> None:
@@ -227,7 +226,7 @@ def _hand_to_copilot(
             for issue in repo.get_issues(
                 state="all", labels=list(policy.labels), assignee=COPILOT_LOGIN, since=today
             ).get_page(0)
-            if issue.created_at is not None and _aware(issue.created_at) >= today
+            if issue.created_at is not None and aware(issue.created_at) >= today
         ]
         if len(handed) >= policy.copilot_max_per_day:
             log.warning(
@@ -255,10 +254,6 @@ def _hand_to_copilot(
         )
     except requests.RequestException as exc:
         log.warning("could not assign the issue to Copilot (%s); assign it by hand", describe(exc))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def copilot_instructions(context: RunContext, result: Result) -> str:

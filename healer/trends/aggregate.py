@@ -145,14 +145,18 @@ def headline(
     )
 
 
+def midnight(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def window_start(until: datetime, days: int) -> datetime:
     """The first moment of the window: midnight (of `until`'s clock) `days` days before
     `until`'s day; windows are whole days, so that a day is in or out as a whole."""
-    return until.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days)
+    return midnight(until) - timedelta(days=days)
 
 
 def _monday(moment: datetime) -> datetime:
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    day = midnight(moment)
     return day - timedelta(days=day.weekday())
 
 

@@ -8,6 +8,7 @@ import math
 from html import escape
 
 from healer.trends.aggregate import TOP_JOBS, Headline, Trends
+from healer.trends.render import change, percent
 
 WIDTH, HEIGHT, PAD = 720, 240, 40
 COLOURS = ["#d73a4a", "#0366d6", "#28a745", "#6f42c1", "#e36209", "#005cc5", "#b08800", "#22863a"]
@@ -23,38 +24,30 @@ def _a(url: str, text: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{escape(text)}</a>'
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f} %"
-
-
 def _headline(now: Headline, before: Headline) -> str:
     def row(name: str, value: str, change: str) -> str:
         return f"<tr><td>{name}</td><td>{value}</td><td>{change}</td></tr>"
 
-    def delta(a: float, b: float, points: bool = False) -> str:
-        d = a - b
-        return "±0" if abs(d) < 1e-9 else (f"{d * 100:+.1f} pt" if points else f"{d:+g}")
-
     hours = f"{now.median_hours_to_close:g} h" if now.median_hours_to_close is not None else "–"
     return (
         "<table><tr><th>figure</th><th>this window</th><th>change</th></tr>"
-        + row("runs", str(now.runs), delta(now.runs, before.runs))
+        + row("runs", str(now.runs), change(now.runs, before.runs))
         + row(
             "failure rate",
-            f"{_percent(now.failure_rate)} ({now.failed_runs} runs)",
-            delta(now.failure_rate, before.failure_rate, True),
+            f"{percent(now.failure_rate)} ({now.failed_runs} runs)",
+            change(now.failure_rate, before.failure_rate, True),
         )
         + row(
             "transient share of failed jobs",
-            f"{_percent(now.transient_share)} ({now.transient_jobs} of {now.classified_jobs})",
-            delta(now.transient_share, before.transient_share, True),
+            f"{percent(now.transient_share)} ({now.transient_jobs} of {now.classified_jobs})",
+            change(now.transient_share, before.transient_share, True),
         )
         + row(
             "runs rescued by a re-run",
             str(now.rescued_runs),
-            delta(now.rescued_runs, before.rescued_runs),
+            change(now.rescued_runs, before.rescued_runs),
         )
-        + row("flaky jobs", str(now.flaky_jobs), delta(now.flaky_jobs, before.flaky_jobs))
+        + row("flaky jobs", str(now.flaky_jobs), change(now.flaky_jobs, before.flaky_jobs))
         + row("median time to close a failure issue", hours, "")
         + "</table>"
     )
@@ -139,8 +132,8 @@ def page(report: Trends) -> str:
     title = f"CI health: {report.repository}, the last {report.days} days"
     rows = "".join(
         f"<tr><td>{escape(r.workflow)}</td><td>{escape(r.job)}</td>"
-        f"<td>{_a(r.last_failure_url, str(r.failures))}</td><td>{_percent(r.rate)} of {r.runs}</td>"
-        f"<td>{_percent(r.transient_share)}</td>"
+        f"<td>{_a(r.last_failure_url, str(r.failures))}</td><td>{percent(r.rate)} of {r.runs}</td>"
+        f"<td>{percent(r.transient_share)}</td>"
         f"<td>{_a(r.open_issue_url, f'#{r.open_issue}') if r.open_issue and r.open_issue_url else '–'}</td></tr>"
         for r in report.jobs[:TOP_JOBS]
     )

@@ -22,16 +22,16 @@ SCHEMA_VERSION = 1
 REPORT_MARKER = "<!-- self-healing:ci-health -->"
 
 
-def _percent(value: float) -> str:
+def percent(value: float) -> str:
     return f"{value * 100:.1f} %"
 
 
-def _change(now: float, before: float, percent: bool = False) -> str:
+def change(now: float, before: float, points: bool = False) -> str:
+    """The change against the window before: a difference, or in percentage points."""
     delta = now - before
     if abs(delta) < 1e-9:
         return "±0"
-    text = f"{delta * 100:+.1f} pt" if percent else f"{delta:+g}"
-    return text
+    return f"{delta * 100:+.1f} pt" if points else f"{delta:+g}"
 
 
 FLAKY_ROWS = 20
@@ -58,17 +58,17 @@ def _headline_rows(now: Headline, before: Headline, actions: str, closed: str) -
     return [
         "| figure | this window | change |",
         "|---|---|---|",
-        f"| runs | [{now.runs}]({actions}) | {_change(now.runs, before.runs)} |",
-        f"| failure rate | {_percent(now.failure_rate)} "
+        f"| runs | [{now.runs}]({actions}) | {change(now.runs, before.runs)} |",
+        f"| failure rate | {percent(now.failure_rate)} "
         f"([{now.failed_runs} runs]({actions}?query=is%3Afailure)) | "
-        f"{_change(now.failure_rate, before.failure_rate, True)} |",
-        f"| transient share of failed jobs | [{_percent(now.transient_share)}]"
+        f"{change(now.failure_rate, before.failure_rate, True)} |",
+        f"| transient share of failed jobs | [{percent(now.transient_share)}]"
         f"({_anchor(CATEGORY_HEADING)}) ({now.transient_jobs} of {now.classified_jobs} "
-        f"classified) | {_change(now.transient_share, before.transient_share, True)} |",
+        f"classified) | {change(now.transient_share, before.transient_share, True)} |",
         f"| runs rescued by a re-run | [{now.rescued_runs}]({_anchor(RESCUED_HEADING)}) | "
-        f"{_change(now.rescued_runs, before.rescued_runs)} |",
+        f"{change(now.rescued_runs, before.rescued_runs)} |",
         f"| flaky jobs | [{now.flaky_jobs}]({_anchor(FLAKY_HEADING)}) | "
-        f"{_change(now.flaky_jobs, before.flaky_jobs)} |",
+        f"{change(now.flaky_jobs, before.flaky_jobs)} |",
         f"| median time to close a failure issue | {hours} | |",
     ]
 
@@ -153,8 +153,8 @@ def markdown(
             issue = f"[#{row.open_issue}]({row.open_issue_url})" if row.open_issue else "–"
             lines.append(
                 f"| {inline(row.workflow)} | {inline(row.job)} | "
-                f"[{row.failures}]({row.last_failure_url}) | {_percent(row.rate)} of "
-                f"{row.runs} runs | {_percent(row.transient_share)} | {issue} |"
+                f"[{row.failures}]({row.last_failure_url}) | {percent(row.rate)} of "
+                f"{row.runs} runs | {percent(row.transient_share)} | {issue} |"
             )
     else:
         lines.append("No job failed in this window.")

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from healer.github.records import JobRecord, RunRecord
+from healer.trends.aggregate import midnight
 
 VERSION = 1
 BLOCK_LIMIT = 40_000  # characters of the encoded block in the body, at most
@@ -215,10 +216,6 @@ def decode(body: str | None, repository: str) -> tuple[State | None, str | None]
     ):
         return None, "its state block is damaged"
     return state, None
-
-
-def midnight(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def resume_from(state: State | None, oldest: datetime) -> datetime:
