@@ -94,10 +94,6 @@ def run(settings: Settings, commands: Commands) -> int:
         commands.notice(event.skip_reason, title="Skipped")
         _finish(settings, [], skipped=True)
         return EXIT_OK
-    if settings.mode == "report":
-        return report_run(settings, commands)
-    # An explicit run-id wins; a workflow_run job analyses the run that triggered it.
-    run_id = settings.run_id or event.run_id or settings.target_run_id
     try:
         pack = load_pack(_rules_path(settings))
     except RulesError as exc:
@@ -106,6 +102,10 @@ def run(settings: Settings, commands: Commands) -> int:
     classifier = Classifier(
         pack.rules, max_excerpt_lines=settings.max_excerpt_lines, commands=pack.commands
     )
+    if settings.mode == "report":
+        return report_run(settings, commands, classifier)
+    # An explicit run-id wins; a workflow_run job analyses the run that triggered it.
+    run_id = settings.run_id or event.run_id or settings.target_run_id
     budget = RetryBudget(settings.max_retry_wait)
     client = make_client(settings.github_token.get_secret_value(), settings.api_url, budget)
     policy = upsert.IssuePolicy(
@@ -136,6 +136,20 @@ def run(settings: Settings, commands: Commands) -> int:
             or (settings.workflow if run_id == settings.current_run_id else "")
             or str(workflow_run.name or "")
         )
+        # Where it all happened, for links; each failed job adds its own part.
+        run_context = RunContext(
+            repository=settings.repository,
+            server_url=settings.server_url,
+            workflow=workflow,
+            run_id=run_id,
+            run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
+            job_name="",
+            job_url="",
+            failed_step=None,
+            run_number=int(workflow_run.run_number or 0),
+            head_sha=str(workflow_run.head_sha or ""),
+            head_branch=str(workflow_run.head_branch or ""),
+        )
         pull = event.pull_request or _pull_request_of(workflow_run)
         # A pull request's failures stay off the default branch's tracker, unless the
         # user asks for issues.
@@ -149,7 +163,7 @@ def run(settings: Settings, commands: Commands) -> int:
             _finish(settings, [])
             return EXIT_OK
         if not jobs:
-            recovered = _recover(repo, workflow_run, workflow, settings, now, budget, listed)
+            recovered = _recover(repo, workflow_run, run_context, settings, now, budget, listed)
             if not recovered:
                 commands.notice(f"No failed job in run {run_id}; nothing to do.")
             for item in recovered:
@@ -159,7 +173,6 @@ def run(settings: Settings, commands: Commands) -> int:
         # The same job's log in the last green run is the baseline: what it printed
         # too is not evidence.
         green = LastGreenRun(repo, workflow_run)
-        attempt = int(workflow_run.run_attempt or settings.run_attempt)
         analysed: list[tuple[FailedJob, Result, RunContext]] = []
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
@@ -170,19 +183,12 @@ def run(settings: Settings, commands: Commands) -> int:
                 baseline = Baseline.from_path(green_log) if green_log is not None else None
                 result = _redacted(classifier.classify_path(path, baseline), settings)
                 _show_excerpt(commands, job, result)
-                context = RunContext(
-                    repository=settings.repository,
-                    server_url=settings.server_url,
-                    workflow=workflow,
-                    run_id=run_id,
-                    run_attempt=attempt,
+                context = dataclasses.replace(
+                    run_context,
                     job_name=job.name,
                     job_url=job.html_url,
                     failed_step=job.failed_step,
                     baseline_url=green.url if baseline is not None else None,
-                    run_number=int(workflow_run.run_number or 0),
-                    head_sha=str(workflow_run.head_sha or ""),
-                    head_branch=str(workflow_run.head_branch or ""),
                     failed_step_number=job.failed_step_number,
                 )
                 analysed.append((job, result, context))
@@ -192,7 +198,7 @@ def run(settings: Settings, commands: Commands) -> int:
             ),
             workflow,
             [(job, result.kind) for job, result, _ in analysed],
-            attempt,
+            run_context.run_attempt,
             finished=workflow_run.status == "completed",
         )
         if plan.note:
@@ -202,7 +208,7 @@ def run(settings: Settings, commands: Commands) -> int:
             from healer.github.recovery import count_reruns
 
             retried = [job.base_name for job, _, _ in analysed if job.id in rerun_ids]
-            count_reruns(repo, policy.labels, workflow, retried, analysed[0][2], now)
+            count_reruns(repo, policy.labels, workflow, retried, run_context, now)
         exhausted = {job.id for job in plan.exhausted}
         created = 0
         for job, result, context in analysed:
@@ -268,7 +274,7 @@ def run(settings: Settings, commands: Commands) -> int:
 REPORT_REQUESTS = 900
 
 
-def report_run(settings: Settings, commands: Commands) -> int:
+def report_run(settings: Settings, commands: Commands, classifier: Classifier) -> int:
     """`mode: report`: the repository's CI health over `report-days`, in the issue
     labelled ci-health (edited in place) and the job summary."""
     import requests
@@ -280,13 +286,6 @@ def report_run(settings: Settings, commands: Commands) -> int:
     from healer.trends import state
     from healer.trends.aggregate import trends, window_start
     from healer.trends.render import REPORT_MARKER, markdown
-
-    try:
-        pack = load_pack(_rules_path(settings))
-    except RulesError as exc:
-        commands.error(str(exc), title="Invalid rules file")
-        return EXIT_USAGE
-    classifier = Classifier(pack.rules, commands=pack.commands)
 
     def verdict(path: Path) -> tuple[str, str]:
         result = classifier.classify_path(path)
@@ -405,7 +404,7 @@ def run_url(settings: Settings, workflow_run: WorkflowRun) -> str:
 def _recover(
     repo: Any,
     workflow_run: WorkflowRun,
-    workflow: str,
+    context: RunContext,
     settings: Settings,
     now: str,
     budget: RetryBudget,
@@ -415,19 +414,6 @@ def _recover(
     and close the issues of jobs that passed on the default branch."""
     from healer.github.recovery import RecoveryPolicy, recover
 
-    context = RunContext(
-        repository=settings.repository,
-        server_url=settings.server_url,
-        workflow=workflow,
-        run_id=int(workflow_run.id),
-        run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
-        job_name="",
-        job_url="",
-        failed_step=None,
-        run_number=int(workflow_run.run_number or 0),
-        head_sha=str(workflow_run.head_sha or ""),
-        head_branch=str(workflow_run.head_branch or ""),
-    )
     policy = RecoveryPolicy(
         labels=settings.labels,
         close_after=settings.close_after,
