@@ -211,9 +211,7 @@ def decode(body: str | None, repository: str) -> tuple[State | None, str | None]
         return None, "its state block is damaged"
     if state.repository != repository or state.v != VERSION:
         return None, "its state block is another repository's"
-    if (len(state.jobs) and any(len(j) < 7 for j in state.jobs)) or any(
-        len(r) < 6 for r in state.runs
-    ):
+    if any(len(job) < 7 for job in state.jobs) or any(len(run) < 6 for run in state.runs):
         return None, "its state block is damaged"
     return state, None
 
