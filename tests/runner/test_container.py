@@ -49,15 +49,20 @@ def _assert_clean(done: container.ContainerRun, token: str) -> None:
     assert token not in shown
 
 
+ARM64 = "arm64"
+
+
+@pytest.mark.parametrize("arch", [None, ARM64], ids=["native", ARM64])
 def test_the_container_files_the_issue_and_writes_its_outputs(
-    image: str, fake_github: FakeGitHub, tmp_path: Path
+    arch: str | None, request: pytest.FixtureRequest, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
+    image = request.getfixturevalue("arm64_image" if arch else "image")
     repo = fake_github.add_repo(REPO)
     run = failing_run(repo)
     dirs = container.RunnerDirs(tmp_path)
 
     done = container.run_action(
-        image, dirs, {"github-token": fake_github.token}, _github_env(fake_github, run)
+        image, dirs, {"github-token": fake_github.token}, _github_env(fake_github, run), arch=arch
     )
 
     assert done.code == 0, done.stdout + done.stderr
@@ -171,9 +176,6 @@ def test_the_build_context_holds_what_the_dockerfile_copies_and_no_more() -> Non
     assert not {".venv", ".git", "tests"} & listed
 
 
-ARM64 = "arm64"
-
-
 @pytest.fixture(scope="session")
 def arm64_image() -> Iterator[str]:
     """The same Dockerfile built for linux/arm64, run under qemu through binfmt_misc
@@ -195,23 +197,3 @@ def test_the_arm64_image_runs_on_arm64_with_hyperscan(arm64_image: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["aarch64"]
-
-
-def test_the_arm64_container_files_the_issue_and_writes_its_outputs(
-    arm64_image: str, fake_github: FakeGitHub, tmp_path: Path
-) -> None:
-    repo = fake_github.add_repo(REPO)
-    run = failing_run(repo)
-    done = container.run_action(
-        arm64_image,
-        container.RunnerDirs(tmp_path),
-        {"github-token": fake_github.token},
-        _github_env(fake_github, run),
-        arch=ARM64,
-    )
-    assert done.code == 0, done.stdout + done.stderr
-    _assert_clean(done, fake_github.token)
-    outputs = read_outputs(done.output_file.read_text())
-    assert (outputs["classification"], outputs["action"]) == ("persistent", "created")
-    [issue] = repo.issues.values()
-    assert "AssertionError" in (issue.body or "")
