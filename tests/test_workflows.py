@@ -405,7 +405,7 @@ def test_permissions_are_explicit(path: Path) -> None:
             if level == "write":
                 allowed = {"issues"}
                 if path == WORKFLOW_DIR / "release.yml":
-                    allowed = {"contents", "packages"}
+                    allowed = RELEASE_WRITES[job_id]
                 elif path == WATCH:  # the watched run has finished: it may be re-run
                     allowed = {"issues", "actions"}
                 assert scope in allowed, f"{rel(path)}: {job_id}: {scope}: write"
@@ -498,24 +498,69 @@ def test_lint_runs_every_checker_offline() -> None:
         assert command in text, command
 
 
-def test_release_pushes_the_image_and_moves_the_major_tag() -> None:
-    path = WORKFLOW_DIR / "release.yml"
-    workflow = load(path)
+# Each release job holds only the writes it needs.
+RELEASE_WRITES = {
+    "image": {"packages"},
+    "manifest": {"packages"},
+    "attest": {"id-token", "attestations"},
+    "major-tag": {"contents"},
+}
+
+
+def test_release_builds_both_architectures_natively_with_an_sbom() -> None:
+    workflow = load(WORKFLOW_DIR / "release.yml")
     assert workflow["on"] == {"push": {"tags": ["v*.*.*"]}}
     assert workflow["permissions"] == {}
-    (job,) = jobs(workflow).values()
-    assert job["permissions"] == {"contents": "write", "packages": "write"}
-    # Only the checkout is an action; the image is built and pushed with the runner's
-    # own Docker CLI, so no third-party action ever holds the packages: write token.
-    assert [s["uses"].split("@")[0] for s in job["steps"] if "uses" in s] == ["actions/checkout"]
-    (build,) = [s for s in job["steps"] if "docker push" in s.get("run", "")]
+    image = jobs(workflow)["image"]
+    # Each architecture on a runner of its own (no emulation), so the smoke test
+    # really runs the image and the rule database is built for that CPU.
+    assert {(leg["arch"], leg["runner"]) for leg in image["strategy"]["matrix"]["include"]} == {
+        ("amd64", "ubuntu-24.04"),
+        ("arm64", "ubuntu-24.04-arm"),
+    }
+    assert image["runs-on"] == "${{ matrix.runner }}"
+    (build,) = [s for s in image["steps"] if "run" in s]
+    script = build["run"]
     assert build["env"]["TAG"] == "${{ github.ref_name }}"
-    assert 'image="ghcr.io/${REPOSITORY,,}"' in build["run"]  # registry names are lower case
-    assert "--file Dockerfile" in build["run"]
-    assert '--tag "$image:${TAG%%.*}"' in build["run"]  # the major tag, releases only
-    assert "--password-stdin" in build["run"]
-    # A smoke run of the image comes before the push.
-    assert build["run"].index("docker run --rm") < build["run"].index("docker push")
+    assert 'image="ghcr.io/${REPOSITORY,,}"' in script  # registry names are lower case
+    assert '--platform "linux/$ARCH"' in script
+    assert "--driver docker-container" in script  # the builder that can attach an SBOM
+    assert "--password-stdin" in script
+    # The smoke run comes before the login, so nothing is pushed from an image that
+    # does not start; the pushed build carries the SBOM.
+    assert script.index("docker run --rm") < script.index("docker login")
+    assert '"${build[@]}" --sbom=true --push .' in script
+
+
+def test_release_publishes_one_manifest_list_and_attests_it() -> None:
+    workflow = load(WORKFLOW_DIR / "release.yml")
+    manifest = jobs(workflow)["manifest"]
+    assert manifest["needs"] == "image"
+    (push,) = manifest["steps"]
+    assert '"$image:$TAG-amd64" "$image:$TAG-arm64"' in push["run"]
+    assert '--tag "$image:${TAG%%.*}"' in push["run"]  # the major tag, releases only
+    assert manifest["outputs"]["digest"] == "${{ steps.push.outputs.digest }}"
+
+    attest = jobs(workflow)["attest"]
+    assert attest["needs"] == "manifest"
+    (step,) = attest["steps"]
+    assert step["uses"].startswith("actions/attest-build-provenance@")
+    assert step["with"] == {
+        "subject-name": "${{ needs.manifest.outputs.image }}",
+        "subject-digest": "${{ needs.manifest.outputs.digest }}",
+    }
+    # Only the checkout and GitHub's attestation action are actions; nothing but the
+    # runner's own Docker CLI ever holds the packages: write token.
+    for job_id, job in jobs(workflow).items():
+        for s in job["steps"]:
+            if "uses" in s and job.get("permissions", {}).get("packages") == "write":
+                assert s["uses"].startswith("actions/checkout@"), job_id
+    assert set(jobs(workflow)) == set(RELEASE_WRITES)
+
+
+def test_release_moves_the_major_tag_last() -> None:
+    job = jobs(load(WORKFLOW_DIR / "release.yml"))["major-tag"]
+    assert job["needs"] == "attest"
     (move,) = [s for s in job["steps"] if "git tag -f" in s.get("run", "")]
     assert move["env"]["TAG"] == "${{ github.ref_name }}"
     assert "push --force origin" in move["run"]
@@ -534,7 +579,11 @@ def test_dependabot_updates_every_ecosystem_weekly() -> None:
 # The first major of each action that runs on Node 24: GitHub removes the Node 20
 # runtime from its runners on 2026-09-23 (actionlint reports it for tags; for a SHA pin
 # only the version comment tells).
-NODE24_MAJORS = {"actions/checkout": 5, "actions/setup-python": 6}
+NODE24_MAJORS = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/attest-build-provenance": 3,
+}
 
 
 @pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=rel)
