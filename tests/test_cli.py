@@ -69,7 +69,6 @@ def test_max_excerpt_lines_caps_the_excerpt(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     "argv",
     [
-        ["classify"],
         ["classify", "--max-excerpt-lines", "0", "x.log"],
         ["classify", "--format", "xml", "x.log"],
         ["frobnicate"],

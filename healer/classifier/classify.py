@@ -10,10 +10,10 @@ from typing import Any, BinaryIO
 from healer.classifier.baseline import Baseline
 from healer.classifier.excerpt import DEFAULT_MAX_LINES, build_excerpt
 from healer.classifier.fingerprint import fingerprint
-from healer.classifier.parallel import scan_file
+from healer.classifier.parallel import Progress, scan_file
 from healer.classifier.rule import CommandRule, Kind, Rule
 from healer.classifier.scan import Scanner, ScanResult
-from healer.classifier.verdict import Evidence, decide
+from healer.classifier.verdict import Evidence, RuleScore, decide
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,10 @@ class Result:
     command: str | None = None
     # The log line where the failing step starts (its `##[group]Run` line), if known.
     step_line: int | None = None
+    # Every rule that matched, best first.
+    matched: list[RuleScore] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, explain: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "path": self.path,
             "kind": self.kind.value,
@@ -57,6 +59,18 @@ class Result:
             ],
             "lines": self.lines,
         }
+        if explain:
+            data["matched"] = [
+                {
+                    "rule": m.rule,
+                    "kind": m.kind.value,
+                    "category": m.category,
+                    "score": m.score,
+                    "hits": m.hits,
+                    "lines": list(m.lines),
+                }
+                for m in self.matched
+            ]
         if self.error is not None:
             data["error"] = self.error
         return data
@@ -82,11 +96,14 @@ class Classifier:
     ) -> Result:
         return self._result(self.scanner.scan(stream), name, baseline)
 
-    def classify_path(self, path: Path, baseline: Baseline | None = None) -> Result:
+    def classify_path(
+        self, path: Path, baseline: Baseline | None = None, progress: Progress | None = None
+    ) -> Result:
         """A log file; a large one is scanned on two cores (see `parallel`). With a
-        `baseline` (the last green run's log), what it printed too is noise."""
+        `baseline` (the last green run's log), what it printed too is noise;
+        `progress` is told the bytes scanned so far."""
         try:
-            scan = scan_file(self.scanner, path)
+            scan = scan_file(self.scanner, path, progress)
         except OSError as exc:
             return unreadable(str(path), exc.strerror or str(exc))
         return self._result(scan, str(path), baseline)
@@ -121,6 +138,7 @@ class Classifier:
             lines=scan.lines,
             command=verdict.command.shown if verdict.command else None,
             step_line=verdict.region.start if verdict.region.step else None,
+            matched=list(verdict.matched),
         )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -36,15 +37,36 @@ from healer.classifier.scan import (
 PARALLEL_MIN_BYTES = 64 << 20
 
 
-def scan_file(scanner: Scanner, path: Path) -> ScanResult:
-    """Scan a log file; files of PARALLEL_MIN_BYTES or more in two processes."""
+Progress = Callable[[int], None]
+
+
+def scan_file(scanner: Scanner, path: Path, progress: Progress | None = None) -> ScanResult:
+    """Scan a log file; files of PARALLEL_MIN_BYTES or more in two processes.
+    `progress`, if given, is told how many bytes are scanned so far (in two
+    processes, this one's share times two: both halves go at about the same pace)."""
     with path.open("rb") as stream:
         size = os.fstat(stream.fileno()).st_size
         split = _split_point(stream, size) if size >= PARALLEL_MIN_BYTES else None
         if split is None or not hasattr(os, "fork"):
             stream.seek(0)
-            return scanner.scan(stream)
-        return _scan_in_two(scanner, path, stream, split, size)
+            return scanner.scan(_Counting(stream, progress, 1.0) if progress else stream)  # type: ignore[arg-type]
+        return _scan_in_two(scanner, path, stream, split, size, progress)
+
+
+class _Counting:
+    """A stream that reports how far it has been read."""
+
+    def __init__(self, stream: IO[bytes] | _Range, progress: Progress, scale: float) -> None:
+        self._stream = stream
+        self._progress = progress
+        self._scale = scale
+        self._done = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._done += len(data)
+        self._progress(int(self._done * self._scale))
+        return data
 
 
 def _split_point(stream: IO[bytes], size: int) -> int | None:
@@ -71,7 +93,12 @@ class _Range:
 
 
 def _scan_in_two(
-    scanner: Scanner, path: Path, stream: IO[bytes], split: int, size: int
+    scanner: Scanner,
+    path: Path,
+    stream: IO[bytes],
+    split: int,
+    size: int,
+    progress: Progress | None = None,
 ) -> ScanResult:
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -89,7 +116,9 @@ def _scan_in_two(
     os.close(write_end)
     try:
         stream.seek(0)
-        first = scanner.scan(_Range(path, 0, split), threads=False)  # type: ignore[arg-type]
+        first_half = _Range(path, 0, split)
+        own = first_half if progress is None else _Counting(first_half, progress, size / split)
+        first = scanner.scan(own, threads=False)  # type: ignore[arg-type]
         with os.fdopen(read_end, "rb") as incoming:
             payload = incoming.read()
     finally:

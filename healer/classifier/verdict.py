@@ -77,6 +77,19 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class RuleScore:
+    """A rule that matched the log, for `--explain`: its best position-weighted
+    score (with the bonus for repeated hits), its hit count and the lines kept."""
+
+    rule: str
+    kind: Kind
+    category: str
+    score: float
+    hits: int
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Verdict:
     kind: Kind
     category: str
@@ -88,6 +101,8 @@ class Verdict:
     command: Command | None = None
     # The command rule that decided or confirmed the verdict, if any.
     command_rule: CommandRule | None = None
+    # Every rule that matched, best first (what `healer classify --explain` shows).
+    matched: tuple[RuleScore, ...] = ()
 
 
 def failing_region(scan: ScanResult) -> Region:
@@ -156,6 +171,15 @@ def decide(
     region = failing_region(scan)
     if baseline:
         scan = dataclasses.replace(scan, hits=[h for h in scan.hits if not baseline.seen(h.text)])
+    verdict = dataclasses.replace(
+        _decide(scan, rules, commands, region), matched=matched_rules(scan, rules, region)
+    )
+    return verdict
+
+
+def _decide(
+    scan: ScanResult, rules: Sequence[Rule], commands: Sequence[CommandRule], region: Region
+) -> Verdict:
     verdict = _decide_by_rules(scan, rules, region)
     if verdict.kind is Kind.TRANSIENT:
         verdict = _later_persistent_failure(scan, rules, region) or verdict
@@ -228,7 +252,11 @@ def _outside_failure(verdict: Verdict) -> bool:
     return region.step is not None and not any(h.line in region for h in verdict.deciding)
 
 
-def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> Verdict:
+def _scores(
+    scan: ScanResult, rules: Sequence[Rule], region: Region
+) -> tuple[list[tuple[float, Hit]], dict[int, float]]:
+    """Each kept hit's score, and each matching rule's: its best hit's, plus a bonus
+    for repeated hits."""
     scored: list[tuple[float, Hit]] = []
     for hit in scan.hits:
         rule = rules[hit.rule]
@@ -240,6 +268,30 @@ def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) ->
     for index, count in scan.hit_counts.items():
         if index in rule_scores and count > 1:
             rule_scores[index] += min(0.5, 0.1 * math.log2(count))
+    return scored, rule_scores
+
+
+def matched_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> tuple[RuleScore, ...]:
+    scored, rule_scores = _scores(scan, rules, region)
+    lines: dict[int, set[int]] = {}
+    for _, hit in scored:
+        lines.setdefault(hit.rule, set()).add(hit.line)
+    found = [
+        RuleScore(
+            rules[index].id,
+            rules[index].kind,
+            rules[index].category,
+            round(score, 3),
+            scan.hit_counts.get(index, len(lines[index])),
+            tuple(sorted(lines[index])),
+        )
+        for index, score in rule_scores.items()
+    ]
+    return tuple(sorted(found, key=lambda r: (-r.score, r.rule)))
+
+
+def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> Verdict:
+    scored, rule_scores = _scores(scan, rules, region)
 
     # Fallback rules (a bare failing exit line) only speak when their kind has
     # nothing specific to say.

@@ -1,8 +1,7 @@
-"""`healer`: classify CI logs on your own machine, measure rules on labelled logs, and
-report a repository's CI health over time.
+"""`healer`: the arguments, and what each command does.
 
-PyGithub is imported only by `healer report`: `classify` starts in well under a second
-because it only loads the classifier.
+PyGithub is imported only for a run's URL and by `healer report`: `classify` on
+files starts in well under a second because it only loads the classifier.
 """
 
 from __future__ import annotations
@@ -12,15 +11,25 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from healer import __version__
 from healer.classifier.baseline import Baseline
-from healer.classifier.classify import Classifier, Result
-from healer.classifier.rule import RulesError
+from healer.classifier.classify import Classifier, Result, unreadable
+from healer.classifier.rule import Kind, RulesError
 from healer.classifier.rulepack import load_pack
+from healer.cli import inputs, remote
+from healer.cli.archive import MAX_UNPACKED_MIB, InputError, Limits
+from healer.cli.output import (
+    PROGRESS_MIN_BYTES,
+    ProgressLine,
+    Style,
+    for_people,
+    render_json,
+    render_text,
+)
 
 EXIT_OK = 0
+EXIT_GATE = 1
 EXIT_USAGE = 2
 
 
@@ -58,10 +67,46 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--engine", choices=["hyperscan", "re2", "re"], help=argparse.SUPPRESS)
 
-    classify = commands.add_parser("classify", help="classify one or more log files")
-    classify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    classify = commands.add_parser(
+        "classify",
+        help="classify logs: files, - (a pipe), folders, .gz/.zst/.zip, a run's URL",
+        description=(
+            "Classify CI logs. Each INPUT is a log file, - for standard input (also read "
+            "when no INPUT is given and input is piped), a folder, a .gz or .zst log, a "
+            "zip (GitHub's run log archive gives one result per job), or a run's URL "
+            "(https://github.com/OWNER/REPO/actions/runs/ID[/job/JOB], with a token from "
+            "GH_TOKEN, GITHUB_TOKEN or gh). The output of gh run view --log is split by job."
+        ),
+    )
+    classify.add_argument("paths", nargs="*", metavar="INPUT")
     classify.add_argument(
-        "--format", choices=["text", "json"], default="text", help="text report or JSON Lines"
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="text report, JSON Lines, or Markdown (the issue body the action would post)",
+    )
+    classify.add_argument(
+        "--json", action="store_const", const="json", dest="format", help="same as --format json"
+    )
+    classify.add_argument(
+        "--fail-on",
+        choices=["persistent", "any", "never"],
+        default="never",
+        help="exit 1 when a log is persistent (persistent), or persistent, transient or "
+        "unreadable (any); default never",
+    )
+    classify.add_argument(
+        "--explain",
+        action="store_true",
+        help="show every rule that matched, with its score and lines",
+    )
+    classify.add_argument(
+        "--max-unpacked-mib",
+        type=_positive_int,
+        default=MAX_UNPACKED_MIB,
+        metavar="N",
+        help=f"refuse an archive or compressed log that expands past N MiB "
+        f"(default {MAX_UNPACKED_MIB})",
     )
     classify.add_argument(
         "--baseline",
@@ -123,29 +168,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def render_text(result: Result, out: TextIO) -> None:
-    out.write(f"{result.path}\n")
-    if result.error:
-        out.write(f"  error: {result.error}\n\n")
-        return
-    out.write(
-        f"  verdict:     {result.kind.value} ({result.category}), confidence {result.confidence:.2f}\n"
-    )
-    if result.rule:
-        out.write(f"  rule:        {result.rule}: {result.explanation}\n")
-    if result.step:
-        out.write(f"  failed step: {result.step}\n")
-    if result.command:
-        out.write(f"  command:     {result.command}\n")
-    out.write(f"  fingerprint: {result.fingerprint}\n")
-    if result.excerpt:
-        width = len(str(result.excerpt_lines[-1]))
-        out.write("  excerpt:\n")
-        for line, text in zip(result.excerpt_lines, result.excerpt, strict=True):
-            out.write(f"    {line:>{width}} | {text}\n")
-    out.write("\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -162,25 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     if args.command == "classify":
-        baseline = None
-        if args.baseline is not None:
-            try:
-                baseline = Baseline.from_path(args.baseline)
-            except OSError as exc:
-                print(
-                    f"healer: error: {args.baseline}: cannot read the baseline log: "
-                    f"{exc.strerror or exc}",
-                    file=sys.stderr,
-                )
-                return EXIT_USAGE
-        for path in args.paths:
-            result = classifier.classify_path(path, baseline)
-            if args.format == "json":
-                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-            else:
-                render_text(result, sys.stdout)
-            sys.stdout.flush()
-        return EXIT_OK
+        return _classify(args, classifier)
 
     if args.command == "report":
         from healer.cli.report import run_report
@@ -198,4 +202,140 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(report.to_json(), indent=2))
     else:
         render_report(report, sys.stdout, show_misses=args.misses)
+    return EXIT_OK
+
+
+def _classify(args: argparse.Namespace, classifier: Classifier) -> int:
+    """Every input, in order; an input that cannot be read costs one line on stderr
+    and the others are still classified."""
+    import tempfile
+
+    arguments = list(args.paths)
+    if not arguments:
+        if sys.stdin is None or sys.stdin.isatty():
+            print(
+                "healer classify: error: give a log (a file, a folder, an archive or a run's "
+                "URL), or pipe one in (… | healer classify -)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        arguments = [inputs.STDIN]
+    if arguments.count(inputs.STDIN) > 1:
+        print("healer classify: error: - (standard input) can be read once", file=sys.stderr)
+        return EXIT_USAGE
+    baseline = None
+    if args.baseline is not None:
+        try:
+            baseline = Baseline.from_path(args.baseline)
+        except OSError as exc:
+            print(
+                f"healer: error: {args.baseline}: cannot read the baseline log: "
+                f"{exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    people = args.format != "json" and for_people(sys.stderr)
+    style = Style(args.format == "text" and for_people(sys.stdout))
+    limits = Limits(max_unpacked=args.max_unpacked_mib << 20)
+    results: list[Result] = []
+
+    def show(result: Result, context: object | None = None) -> None:
+        results.append(result)
+        if args.format == "json":
+            render_json(result, sys.stdout, args.explain)
+        elif args.format == "markdown":
+            sys.stdout.write(_markdown(result, context))
+        else:
+            render_text(result, sys.stdout, style, args.explain)
+        sys.stdout.flush()
+
+    def failed(name: str, message: str) -> None:
+        print(f"healer: error: {message}", file=sys.stderr)
+        result = unreadable(name, message)
+        results.append(result)
+        if args.format == "json":
+            render_json(result, sys.stdout, args.explain)
+            sys.stdout.flush()
+
+    with tempfile.TemporaryDirectory(prefix="healer-") as scratch:
+        folder = Path(scratch)
+        for argument in arguments:
+            try:
+                url = remote.parse(argument)
+                if url is not None:
+                    for job in remote.classify_run(url, classifier, folder):
+                        show(job.result, job.context)
+                    continue
+                for log in inputs.logs(argument, folder, limits):
+                    progress = (
+                        ProgressLine(sys.stderr, log.name, log.size)
+                        if people and (log.size is None or log.size >= PROGRESS_MIN_BYTES)
+                        else None
+                    )
+                    try:
+                        result = _one(classifier, log, baseline, progress)
+                    except InputError as exc:
+                        failed(log.name, str(exc))
+                        continue
+                    finally:
+                        if progress is not None:
+                            progress.clear()
+                    show(result)
+            except InputError as exc:
+                failed(argument, str(exc))
+    return _gate(args.fail_on, results)
+
+
+def _one(
+    classifier: Classifier,
+    log: inputs.Log,
+    baseline: Baseline | None,
+    progress: ProgressLine | None,
+) -> Result:
+    import dataclasses
+    from typing import BinaryIO, cast
+
+    if log.path is not None:
+        result = classifier.classify_path(log.path, baseline, progress)
+        if result.error is not None:
+            raise InputError(f"{log.name}: {result.error}")
+    else:
+        assert log.stream is not None
+        stream = log.stream if progress is None else _Counted(log.stream, progress)
+        result = classifier.classify_stream(cast(BinaryIO, stream), log.name, baseline)
+    return dataclasses.replace(result, path=log.name, step=result.step or log.failed_step)
+
+
+class _Counted:
+    def __init__(self, stream: inputs.Readable, progress: ProgressLine) -> None:
+        self._stream = stream
+        self._progress = progress
+        self._done = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._done += len(data)
+        self._progress(self._done)
+        return data
+
+
+def _markdown(result: Result, context: object | None) -> str:
+    from datetime import UTC, datetime
+
+    from healer.github.fetch import base_name
+    from healer.github.render import Marker, RunContext, issue_body, log_body
+
+    if isinstance(context, RunContext):
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        marker = Marker(context.workflow, base_name(context.job_name), result.fingerprint)
+        return issue_body(context, result, marker, "", now) + "\n"
+    return log_body(result)
+
+
+def _gate(fail_on: str, results: list[Result]) -> int:
+    """The exit code `--fail-on` asks for."""
+    if fail_on == "persistent" and any(r.kind is Kind.PERSISTENT for r in results):
+        return EXIT_GATE
+    if fail_on == "any" and any(r.error is not None or r.kind is not Kind.UNKNOWN for r in results):
+        return EXIT_GATE
     return EXIT_OK

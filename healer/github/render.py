@@ -316,3 +316,35 @@ def comment_body(context: RunContext, result: Result, occurrence: int, now: str)
         ]
     )
     return head + _excerpt(result, BODY_LIMIT - len(head))
+
+
+def log_body(result: Result) -> str:
+    """What `healer classify --format markdown` prints for a log from a file: the
+    issue body's verdict, facts and excerpt, without the run's links and history
+    (a file does not say which run it came from)."""
+    name = inline(result.path)
+    if result.kind is Kind.TRANSIENT:
+        opening = (
+            f"The log **{name}** failed on a transient-looking error: a service it depends "
+            "on, the network or the runner; a re-run is likely to pass."
+        )
+    elif result.kind is Kind.PERSISTENT:
+        opening = (
+            f"The log **{name}** shows a failure that looks persistent: the code or "
+            "configuration must change."
+        )
+    else:
+        opening = f"No rule explains the failure in the log **{name}**."
+    rule = f"`{result.rule}`: {inline(result.explanation or '')}" if result.rule else "none matched"
+    facts = [
+        f"- **Verdict:** {result.kind.value}, category `{result.category}`, "
+        f"confidence {result.confidence:.2f}",
+        f"- **Deciding rule:** {rule}",
+    ]
+    if result.step:
+        facts.append(f"- **Failing step:** {inline(result.step)}")
+    if result.command:
+        facts.append(f"- **Failing command:** {code(result.command)}")
+    facts.append(f"- **Fingerprint:** `{result.fingerprint}`")
+    head = "\n".join([opening, "", *facts, "", EXCERPT_HEADING, "", ""])
+    return head + _excerpt(result, BODY_LIMIT - len(head)) + "\n"
