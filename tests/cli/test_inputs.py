@@ -18,7 +18,9 @@ from tests.cli.helpers import NPM_LOG, PYTEST_LOG, classify, healer, of_file, ve
 
 def gh_lines(job: str, step: str, log: Path) -> bytes:
     """A job's log as `gh run view --log-failed` prints it."""
-    return b"".join(f"{job}\t{step}\t".encode() + line for line in log.read_bytes().splitlines(True))
+    return b"".join(
+        f"{job}\t{step}\t".encode() + line for line in log.read_bytes().splitlines(True)
+    )
 
 
 def test_stdin_gives_the_same_verdict_as_the_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,7 +146,8 @@ def test_zip_bomb_is_refused_with_one_clear_line(
     printed = classify(capsys, "--max-unpacked-mib", "2", str(bomb), str(PYTEST_LOG))
     assert printed.code == 0  # the other input is still classified
     refused, tests = printed.rows
-    assert refused["path"] == str(bomb) and refused["kind"] == "unknown"
+    assert refused["path"] == str(bomb)
+    assert refused["kind"] == "unknown"
     assert tests["kind"] == "persistent"
     (line,) = printed.stderr.splitlines()
     assert line.startswith(f"healer: error: {bomb}: the archive expands to 3 MiB")
@@ -168,7 +171,8 @@ def test_an_entry_that_escapes_is_refused(
         out.writestr("0_test.txt", PYTEST_LOG.read_bytes())
         out.writestr(name, b"x")
     printed = classify(capsys, str(archive))
-    assert len(printed.rows) == 1 and "error" in printed.rows[0]
+    assert len(printed.rows) == 1
+    assert "error" in printed.rows[0]
     assert f"entry {name!r} would be written outside its folder" in printed.stderr
 
 
