@@ -107,6 +107,8 @@ class ProgressLine:
         self._last = 0.0
 
     def __call__(self, done: int) -> None:
+        if self.total is None and done < PROGRESS_MIN_BYTES:
+            return  # a pipe of unknown length: only once it proves big
         now = time.monotonic()
         if now - self._last < _REFRESH_SECONDS:
             return
