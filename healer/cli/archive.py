@@ -45,6 +45,8 @@ class Entry:
     name: str
     size: int
     open: Callable[[], BinaryIO]
+    # A file of a folder (not a zip member): read as a file, like any path given.
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def folder_entries(folder: Path, limits: Limits) -> list[Entry]:
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        found.append(Entry(relative.as_posix(), path.stat().st_size, _file_opener(path)))
+        found.append(Entry(relative.as_posix(), path.stat().st_size, _file_opener(path), path))
         if len(found) > limits.max_entries:
             raise InputError(
                 f"{folder}: more than {limits.max_entries} files; pass the logs themselves"

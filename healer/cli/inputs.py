@@ -66,20 +66,24 @@ def logs(argument: str, folder: Path, limits: Limits) -> Iterator[Log]:
         if path.is_dir():
             yield from _entries(path, folder_entries(path, limits), folder, limits)
             return
-        with path.open("rb") as stream:
-            head = stream.read(HEAD_BYTES)
-            if head.startswith(_ZIP):
-                yield from _zip(path, path, folder, limits)
-            elif head.startswith((_GZIP, _ZSTD)):
-                stream.seek(0)
-                yield from _from_stream(argument, stream, folder, limits)
-            elif ghlog.looks_like_gh_output(head):
-                stream.seek(0)
-                yield from _gh_jobs(argument, stream, folder)
-            else:
-                yield Log(argument, path=path, size=os.fstat(stream.fileno()).st_size)
+        yield from _file(argument, path, folder, limits)
     except OSError as exc:
         raise InputError(f"{argument}: cannot read the log: {exc.strerror or exc}") from None
+
+
+def _file(name: str, path: Path, folder: Path, limits: Limits) -> Iterator[Log]:
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+        if head.startswith(_ZIP):
+            yield from _zip(Path(name), path, folder, limits)
+        elif head.startswith((_GZIP, _ZSTD)):
+            stream.seek(0)
+            yield from _from_stream(name, stream, folder, limits)
+        elif ghlog.looks_like_gh_output(head):
+            stream.seek(0)
+            yield from _gh_jobs(name, stream, folder)
+        else:
+            yield Log(name, path=path, size=os.fstat(stream.fileno()).st_size)
 
 
 def _stdin() -> Readable:
@@ -154,6 +158,11 @@ def _zip(name: Path, path: Path, folder: Path, limits: Limits) -> Iterator[Log]:
 
 def _entries(name: Path, entries: list[Entry], folder: Path, limits: Limits) -> Iterator[Log]:
     for job in jobs(entries):
+        if len(job.parts) == 1 and job.parts[0].path is not None:
+            for log in _file(f"{name}:{job.name}", job.parts[0].path, folder, limits):
+                log.failed_step = log.failed_step or job.failed_step
+                yield log
+            continue
         joined = Joined(job.parts)
         try:
             stream = _Bounded(joined, f"{name}:{job.name}", limits)

@@ -129,11 +129,13 @@ def test_a_folder_is_read_like_the_archive(
     plain.mkdir()
     (plain / "b.log").write_bytes(NPM_LOG.read_bytes())
     (plain / "a.log").write_bytes(PYTEST_LOG.read_bytes())
+    (plain / "c.log.gz").write_bytes(gzip.compress(PYTEST_LOG.read_bytes()))
     (plain / ".hidden").write_bytes(b"x")
     rows = classify(capsys, str(plain)).rows
     assert [(row["path"], row["kind"]) for row in rows] == [
         (f"{plain}:a.log", "persistent"),
         (f"{plain}:b.log", "transient"),
+        (f"{plain}:c.log.gz", "persistent"),
     ]
 
 
