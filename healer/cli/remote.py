@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result
 from healer.cli.archive import InputError
 
@@ -140,11 +139,11 @@ def _classify(url: RunUrl, classifier: Classifier, folder: Path, secret: str) ->
     from healer.github.client import make_client
     from healer.github.fetch import (
         LastGreenRun,
-        download_log,
         failed_jobs,
         get_run,
+        log_and_baseline,
+        run_context,
     )
-    from healer.github.render import RunContext
     from healer.github.retries import RetryBudget
 
     budget = RetryBudget(60)
@@ -157,36 +156,14 @@ def _classify(url: RunUrl, classifier: Classifier, folder: Path, secret: str) ->
         if not listed:
             raise InputError(f"{url.name(str(url.job_id))}: the run has no job {url.job_id}")
         jobs = failed_jobs(run, listed=listed) or _as_failed(listed)
-    context = RunContext(
-        repository=url.repository,
-        server_url=url.server,
-        workflow=str(run.name or ""),
-        run_id=url.run_id,
-        run_attempt=int(run.run_attempt or 1),
-        job_name="",
-        job_url="",
-        failed_step=None,
-        run_number=int(run.run_number or 0),
-        head_sha=str(run.head_sha or ""),
-        head_branch=str(run.head_branch or ""),
-    )
+    context = run_context(url.repository, url.server, str(run.name or ""), run)
     green = LastGreenRun(repo, run)
     found = []
     for job in jobs:
-        path = download_log(job, folder, budget)
-        green_log = green.log_of(job, folder, budget)
-        baseline = Baseline.from_path(green_log) if green_log is not None else None
+        path, baseline = log_and_baseline(job, folder, budget, green)
         result = classifier.classify_path(path, baseline)
         result = dataclasses.replace(result, path=url.name(job.name))
-        job_context = dataclasses.replace(
-            context,
-            job_name=job.name,
-            job_url=job.html_url,
-            failed_step=job.failed_step,
-            baseline_url=green.url if baseline is not None else None,
-            failed_step_number=job.failed_step_number,
-        )
-        found.append(RunLog(result, job_context))
+        found.append(RunLog(result, context.for_job(job, green.url if baseline else None)))
     return found
 
 

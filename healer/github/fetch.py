@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from healer.classifier.baseline import Baseline
 from healer.github.model import FailedJob, aware
+from healer.github.render import RunContext
 
 if TYPE_CHECKING:
     from github import GithubException
@@ -291,3 +293,31 @@ class LastGreenRun:
         except (GithubException, FetchError, requests.RequestException) as exc:
             log.info("no baseline from the last green run (%s)", type(exc).__name__)
             return None
+
+
+def run_context(repository: str, server_url: str, workflow: str, run: WorkflowRun) -> RunContext:
+    """Where the run's failures happened, for links; each failed job adds its part
+    (`RunContext.for_job`)."""
+    return RunContext(
+        repository=repository,
+        server_url=server_url,
+        workflow=workflow,
+        run_id=int(run.id),
+        run_attempt=int(run.run_attempt or 1),
+        job_name="",
+        job_url="",
+        failed_step=None,
+        run_number=int(run.run_number or 0),
+        head_sha=str(run.head_sha or ""),
+        head_branch=str(run.head_branch or ""),
+    )
+
+
+def log_and_baseline(
+    job: FailedJob, folder: Path, budget: RetryBudget, green: LastGreenRun | None
+) -> tuple[Path, Baseline | None]:
+    """The job's log, and the same job's log in the last green run (if asked for and
+    found) as the baseline."""
+    path = download_log(job, folder, budget)
+    green_log = green.log_of(job, folder, budget) if green is not None else None
+    return path, Baseline.from_path(green_log) if green_log is not None else None

@@ -8,7 +8,7 @@ body keeps its occurrence count and the jobs it counted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from urllib.parse import quote, unquote
 
@@ -16,6 +16,7 @@ from healer.classifier.classify import Result
 from healer.classifier.rule import Kind
 from healer.github.history import History, Occurrence, render_section, with_failure, with_section
 from healer.github.markdown import code, fenced, inline
+from healer.github.model import FailedJob
 
 _SHA = re.compile(r"[0-9a-f]{7,40}")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
@@ -72,6 +73,18 @@ class RunContext:
     @property
     def run_url(self) -> str:
         return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+
+    def for_job(self, job: FailedJob, baseline_url: str | None) -> RunContext:
+        """The run's context with one failed job's part (its last green log's run, if
+        one was the baseline)."""
+        return replace(
+            self,
+            job_name=job.name,
+            job_url=job.html_url,
+            failed_step=job.failed_step,
+            baseline_url=baseline_url,
+            failed_step_number=job.failed_step_number,
+        )
 
 
 def title(context: RunContext, base_job: str, result: Result) -> str:

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pydantic import ValidationError
 from pydantic_settings.exceptions import SettingsError
 
-from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result
 from healer.classifier.redact import redact_lines
 from healer.classifier.rule import Kind, RulesError
@@ -82,11 +81,12 @@ def run(settings: Settings, commands: Commands) -> int:
     from healer.github.client import make_client
     from healer.github.fetch import (
         LastGreenRun,
-        download_log,
         failed_jobs,
         get_run,
         latest_jobs,
+        log_and_baseline,
     )
+    from healer.github.fetch import run_context as run_context_of
     from healer.github.pulls import upsert_sticky
 
     event = trigger(settings.event_name, read_event(settings.event_path), settings.repository)
@@ -137,18 +137,10 @@ def run(settings: Settings, commands: Commands) -> int:
             or str(workflow_run.name or "")
         )
         # Where it all happened, for links; each failed job adds its own part.
-        run_context = RunContext(
-            repository=settings.repository,
-            server_url=settings.server_url,
-            workflow=workflow,
+        run_context = dataclasses.replace(
+            run_context_of(settings.repository, settings.server_url, workflow, workflow_run),
             run_id=run_id,
             run_attempt=int(workflow_run.run_attempt or settings.run_attempt),
-            job_name="",
-            job_url="",
-            failed_step=None,
-            run_number=int(workflow_run.run_number or 0),
-            head_sha=str(workflow_run.head_sha or ""),
-            head_branch=str(workflow_run.head_branch or ""),
         )
         pull = event.pull_request or _pull_request_of(workflow_run)
         # A pull request's failures stay off the default branch's tracker, unless the
@@ -176,21 +168,12 @@ def run(settings: Settings, commands: Commands) -> int:
         analysed: list[tuple[FailedJob, Result, RunContext]] = []
         with tempfile.TemporaryDirectory(prefix="self-healing-") as folder:
             for job in jobs:
-                path = download_log(job, Path(folder), budget)
-                green_log = (
-                    green.log_of(job, Path(folder), budget) if settings.compare_last_green else None
+                path, baseline = log_and_baseline(
+                    job, Path(folder), budget, green if settings.compare_last_green else None
                 )
-                baseline = Baseline.from_path(green_log) if green_log is not None else None
                 result = _redacted(classifier.classify_path(path, baseline), settings)
                 _show_excerpt(commands, job, result)
-                context = dataclasses.replace(
-                    run_context,
-                    job_name=job.name,
-                    job_url=job.html_url,
-                    failed_step=job.failed_step,
-                    baseline_url=green.url if baseline is not None else None,
-                    failed_step_number=job.failed_step_number,
-                )
+                context = run_context.for_job(job, green.url if baseline is not None else None)
                 analysed.append((job, result, context))
         plan = retry.plan(
             retry.RetryPolicy(
