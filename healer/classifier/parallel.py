@@ -16,7 +16,7 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from healer.classifier.command import Command
 from healer.classifier.scan import (
@@ -40,6 +40,10 @@ PARALLEL_MIN_BYTES = 64 << 20
 Progress = Callable[[int], None]
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 def scan_file(scanner: Scanner, path: Path, progress: Progress | None = None) -> ScanResult:
     """Scan a log file; files of PARALLEL_MIN_BYTES or more in two processes.
     `progress`, if given, is told how many bytes are scanned so far (in two
@@ -49,14 +53,14 @@ def scan_file(scanner: Scanner, path: Path, progress: Progress | None = None) ->
         split = _split_point(stream, size) if size >= PARALLEL_MIN_BYTES else None
         if split is None or not hasattr(os, "fork"):
             stream.seek(0)
-            return scanner.scan(_Counting(stream, progress, 1.0) if progress else stream)  # type: ignore[arg-type]
+            return scanner.scan(Counting(stream, progress, 1.0) if progress else stream)  # type: ignore[arg-type]
         return _scan_in_two(scanner, path, stream, split, size, progress)
 
 
-class _Counting:
-    """A stream that reports how far it has been read."""
+class Counting:
+    """A stream that reports how far it has been read (times `scale`)."""
 
-    def __init__(self, stream: IO[bytes] | _Range, progress: Progress, scale: float) -> None:
+    def __init__(self, stream: _Readable, progress: Progress, scale: float = 1.0) -> None:
         self._stream = stream
         self._progress = progress
         self._scale = scale
@@ -117,7 +121,7 @@ def _scan_in_two(
     try:
         stream.seek(0)
         first_half = _Range(path, 0, split)
-        own = first_half if progress is None else _Counting(first_half, progress, size / split)
+        own = first_half if progress is None else Counting(first_half, progress, size / split)
         first = scanner.scan(own, threads=False)  # type: ignore[arg-type]
         with os.fdopen(read_end, "rb") as incoming:
             payload = incoming.read()

@@ -15,6 +15,7 @@ from pathlib import Path
 from healer import __version__
 from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result, unreadable
+from healer.classifier.parallel import Counting
 from healer.classifier.rule import Kind, RulesError
 from healer.classifier.rulepack import load_pack
 from healer.cli import inputs, remote
@@ -301,22 +302,9 @@ def _one(
             raise InputError(f"{log.name}: {result.error}")
     else:
         assert log.stream is not None
-        stream = log.stream if progress is None else _Counted(log.stream, progress)
+        stream = log.stream if progress is None else Counting(log.stream, progress)
         result = classifier.classify_stream(cast(BinaryIO, stream), log.name, baseline)
     return dataclasses.replace(result, path=log.name, step=result.step or log.failed_step)
-
-
-class _Counted:
-    def __init__(self, stream: inputs.Readable, progress: ProgressLine) -> None:
-        self._stream = stream
-        self._progress = progress
-        self._done = 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        self._done += len(data)
-        self._progress(self._done)
-        return data
 
 
 def _markdown(result: Result, context: object | None) -> str:

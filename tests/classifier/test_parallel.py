@@ -105,3 +105,19 @@ def test_the_classifier_verdict_is_the_same_split_or_not(
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
     assert classifier.classify_path(busy_log).to_json() == whole
     assert whole["kind"] == "persistent"
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_progress_counts_up_to_the_file_size(
+    busy_log: Path, monkeypatch: pytest.MonkeyPatch, split: bool
+) -> None:
+    """One process reports what it read; with two, its half scaled to the whole."""
+    if split:
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(scan_module, "BLOCK_BYTES", 4096)  # many reads, many reports
+    seen: list[int] = []
+    parallel.scan_file(Scanner(TEST_RULES), busy_log, seen.append)
+    size = busy_log.stat().st_size
+    assert len(seen) > 3
+    assert seen == sorted(seen)
+    assert size - 2 <= seen[-1] <= size + 2  # the scaled half rounds
