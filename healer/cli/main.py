@@ -25,6 +25,7 @@ from healer.cli.output import (
     ProgressLine,
     Style,
     for_people,
+    printable,
     render_json,
     render_text,
 )
@@ -245,13 +246,13 @@ def _classify(args: argparse.Namespace, classifier: Classifier) -> int:
         if args.format == "json":
             render_json(result, sys.stdout, args.explain)
         elif args.format == "markdown":
-            sys.stdout.write(_markdown(result, context))
+            sys.stdout.write(printable(_markdown(result, context)))
         else:
             render_text(result, sys.stdout, style, args.explain)
         sys.stdout.flush()
 
     def failed(name: str, message: str) -> None:
-        print(f"healer: error: {message}", file=sys.stderr)
+        print(f"healer: error: {printable(message)}", file=sys.stderr)
         result = unreadable(name, message)
         results.append(result)
         if args.format == "json":

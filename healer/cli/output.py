@@ -8,14 +8,18 @@ classifier, so a log cannot move the cursor or change the terminal's title.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import time
 from typing import TextIO
 
 from healer.classifier.classify import Result
 from healer.classifier.rule import Kind
 
+# C0 and C1 control characters (escape, bell, carriage return, ...), DEL included.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Inputs smaller than this finish before a progress line would help.
 PROGRESS_MIN_BYTES = 8 << 20
 _REFRESH_SECONDS = 0.2
@@ -29,6 +33,12 @@ def for_people(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def printable(text: str) -> str:
+    """Text from an input (an archive's entry name, a job's name) safe to print on a
+    terminal: each control character is shown as its escape, never sent as is."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class Style:
@@ -52,6 +62,13 @@ class Style:
 
 
 def render_text(result: Result, out: TextIO, style: Style, explain: bool = False) -> None:
+    result = dataclasses.replace(
+        result,
+        path=printable(result.path),
+        step=printable(result.step) if result.step else None,
+        command=printable(result.command) if result.command else None,
+        excerpt=[printable(line) for line in result.excerpt],
+    )
     out.write(style.bold(result.path) + "\n")
     verdict = f"{result.kind.value} ({result.category})"
     out.write(
@@ -101,6 +118,7 @@ class ProgressLine:
 
     def __init__(self, out: TextIO, name: str, total: int | None) -> None:
         self.out = out
+        name = printable(name)
         self.name = name if len(name) <= 40 else "…" + name[-39:]
         self.total = total
         self.shown = False

@@ -147,3 +147,35 @@ def test_json_lines_stay_one_object_per_log(capsys: pytest.CaptureFixture[str]) 
     assert main(["classify", "--json", str(NPM_LOG), str(PYTEST_LOG)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [row["kind"] for row in rows] == ["transient", "persistent"]
+
+
+def test_hostile_names_never_reach_the_terminal_as_control_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An archive's entry name and a job's name are input: shown, never obeyed."""
+    import zipfile
+
+    title = "\x1b]0;owned\x07\x1b[2J"
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr(f"0_job{title}.txt", PYTEST_LOG.read_bytes())
+    gh_output = tmp_path / "gh.log"
+    gh_output.write_bytes(
+        b"".join(f"job{title}\tRun\t".encode() + line for line in PYTEST_LOG.open("rb"))
+    )
+    for argv in (
+        ["classify", str(archive)],
+        ["classify", "--format", "markdown", str(archive)],
+        ["classify", str(gh_output)],
+        ["classify", str(tmp_path / f"missing{title}.log")],
+    ):
+        main(argv)
+        out, err = capsys.readouterr()
+        assert "\x1b" not in out + err
+        assert "\x07" not in out + err
+        assert "\\x1b" in out + err  # shown as its escape
+        assert "owned" in out + err
+    # JSON keeps the name exactly, escaped by JSON itself.
+    main(["classify", "--json", str(archive)])
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["path"] == f"{archive}:job{title}"
