@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from healer.classifier.baseline import Baseline
 from healer.classifier.classify import Classifier, Result
-from healer.classifier.logtext import clean_line
+from healer.classifier.logtext import CUT_MARK, clean_line
 
 ACCEPTED: dict[str, frozenset[str]] = {
     "test": frozenset({"test", "assertion"}),
@@ -207,14 +207,17 @@ class Report:
 
 def _chunk_lines(chunk: str) -> list[str]:
     lines = [clean_line(line.encode("utf-8")) for line in chunk.replace("\r", "\n").split("\n")]
-    return [line.strip() for line in lines if line.strip()]
+    return [line.removesuffix(CUT_MARK).strip() for line in lines if line.strip()]
 
 
 def coverage(chunk: str, excerpt: list[str]) -> float | None:
     wanted = _chunk_lines(chunk)
     if not wanted:
         return None
-    shown = [line.strip() for line in excerpt]
+    # A line longer than the classifier keeps is shown cut, with a marker (on both
+    # sides, cut at different points when the chunk's line starts further in): the
+    # part shown is the labelled line's.
+    shown = [line.removesuffix(CUT_MARK).strip() for line in excerpt]
     shown_set = set(shown)
 
     def covered(line: str) -> bool:

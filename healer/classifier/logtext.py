@@ -19,6 +19,8 @@ ANSI = re.compile(
 CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 
 MAX_LINE_CHARS = 2000
+# What ends a line cut at MAX_LINE_CHARS.
+CUT_MARK = " …[cut]"
 
 
 def to_universal_newlines(block: bytes) -> bytes:
@@ -58,7 +60,7 @@ def clean_line(raw: bytes, limit: int = MAX_LINE_CHARS) -> str:
     raw = CONTROL.sub(b"", raw)
     text = raw.decode("utf-8", errors="replace").rstrip()
     if len(text) > limit:
-        text = text[:limit] + " …[cut]"
+        text = text[:limit] + CUT_MARK
     return text
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from healer.classifier.evaluate import coverage
+from healer.classifier.logtext import CUT_MARK, clean_line
 from healer.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "logs"
@@ -140,3 +141,13 @@ def test_coverage_counts_chunk_lines_found_in_the_excerpt() -> None:
     assert coverage("error: one\r\nerror: three\n\n", excerpt) == 0.5
     assert coverage("\x1b[31merror: one\x1b[0m", excerpt) == 1.0
     assert coverage("", excerpt) is None
+
+
+def test_a_line_cut_for_length_still_shows_the_labelled_line() -> None:
+    """The classifier keeps 2,000 characters of a line; the chunk may start the same
+    line further in (its indent stripped), so the two are cut at different places."""
+    long_line = "    - The requested package exists as " + ", ".join(f"v{i}" for i in range(900))
+    excerpt = [clean_line(long_line.encode())]
+    assert excerpt[0].endswith(CUT_MARK)
+    assert coverage(long_line.strip(), excerpt) == 1.0
+    assert coverage("- The requested package was never there", excerpt) == 0.0
