@@ -14,6 +14,7 @@ DECIDING_BEFORE = 3
 DECIDING_AFTER = 30
 OTHER_AFTER = 2
 FIRST_REPORT_AFTER = 12
+LEAD_IN = 10
 UNKNOWN_BEFORE = 30
 # A weak deciding rule names a wrapper (`make: *** Error 1`): the cause is above it.
 WEAK_RULE_WEIGHT = 1.0
@@ -75,6 +76,8 @@ def build_excerpt(
         if verdict.rule is not None and verdict.rule.fallback:
             # A bare exit line decided: show what this run printed and the green one did not.
             window = _novel(window, verdict.deciding[0].line, baseline)
+        # The deciding line first, so that even a one-line excerpt shows it.
+        take(item for item in window if item[0] == verdict.deciding[0].line)
         take(window)
         # Tools report the failure where it happens and sum it up at the end: show
         # the first strong report of the failing region with its following lines too.
@@ -90,6 +93,15 @@ def build_excerpt(
         others = [h for h in scan.hits if h.line in evidence_lines and h.line not in chosen]
         for hit in sorted(others, key=lambda h: h.line):
             take(_window(hit, 0, OTHER_AFTER, anchor))
+        # Room left: what led up to the deciding line (a report's heading, the test's
+        # name), nearest first, not before the failing step's start, and not what the
+        # green run printed too.
+        lead = [
+            (line, text)
+            for line, text in _window(verdict.deciding[0], LEAD_IN, 0, anchor)
+            if line < verdict.deciding[0].line and line > verdict.region.start
+        ]
+        take(reversed(_novel(lead, 0, baseline)))
     else:
         # Nothing explained the failure: show what led up to the first failing exit line.
         anchor_hit = next((h for h in [*scan.errors, *scan.exits] if h.line == anchor), None)

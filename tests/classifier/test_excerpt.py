@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.classifier.helpers import TEST_RULES, classify_bytes, rule
+from tests.classifier.helpers import TEST_RULES, classify_bytes, gha_log, rule
 
 RULES = [
     *TEST_RULES,
@@ -28,3 +28,35 @@ def test_a_strong_line_long_before_the_failing_region_does_not_crowd_out_the_cau
     # The download 404 is evidence of the same kind, but far outside the failing
     # region: its line may be shown, its following lines are not.
     assert "case 5 ok" not in result.excerpt
+
+
+def test_room_left_shows_what_led_up_to_the_cause_within_its_step() -> None:
+    """A report's heading sits a few lines above the line that decides: with room to
+    spare it is shown, nearest lines first, never the step before."""
+    log = gha_log(
+        "##[group]Run ./build.sh",
+        "earlier step output",
+        "##[endgroup]",
+        "##[group]Run ./verify-docs.sh",
+        "##[endgroup]",
+        "Undocumented declarations:",
+        "{",
+        '  "file": "Sources/Error.swift",',
+        '  "line": 37,',
+        '  "symbol": "Error.Code",',
+        "bash: jazzy-check: command not found",
+        "##[error]Process completed with exit code 127.",
+    )
+    result = classify_bytes(log, RULES)
+    assert result.rule == "t-missing"
+    assert result.excerpt[:5] == [
+        "Undocumented declarations:",
+        "{",
+        '  "file": "Sources/Error.swift",',
+        '  "line": 37,',
+        '  "symbol": "Error.Code",',
+    ]
+    assert "earlier step output" not in result.excerpt
+    # With no room, the deciding line comes first.
+    tight = classify_bytes(log, RULES, max_excerpt_lines=1)
+    assert tight.excerpt == ["bash: jazzy-check: command not found"]
