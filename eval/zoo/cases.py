@@ -986,6 +986,35 @@ _CARGO_DEP = {
 }
 
 TRANSIENT: list[Case] = [
+    # ---------------------------------------- HTTP clients in a job's own scripts and tests
+    *_per_fault(
+        "python-urllib",
+        'python -c "import urllib.request; '
+        "urllib.request.urlopen('{url}/data.json', timeout=5).read()\"",
+        r"urlopen error|HTTPError|HTTP Error|timed out|Error",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "500", "429"),
+    ),
+    *_per_fault(
+        "python-requests",
+        'python -c "import requests; '
+        "requests.get('{url}/data.json', timeout=5).raise_for_status()\"",
+        r"^requests\.exceptions\.",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "502", "429"),
+    ),
+    *_per_fault(
+        "node-fetch",
+        "node -e \"fetch('{url}/data.json', {{ signal: AbortSignal.timeout(5000) }})"
+        '.then(r => r.text())"',
+        r"fetch failed|TypeError|cause|Error|code:",
+        ("refused", "reset", "no-answer", "dns", "tls"),
+    ),
+    *_per_fault(
+        "luarocks",
+        "luarocks install --local --only-server={url} inspect",
+        r"Error|Failed|Warning|timed out",
+        ("refused", "dns", "503", "no-answer"),
+        needs=("luarocks",),
+    ),
     *_per_fault(
         "pip",
         "pip install --no-cache-dir --target ./site --retries 1 --timeout 3 --trusted-host {host} "

@@ -80,6 +80,7 @@ APT_PACKAGES = [
     "catch2",
     "lua-busted",
     "lua-check",
+    "luarocks",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -101,6 +102,7 @@ PIP_PACKAGES = [
     "nose2==0.16.0",
     "behave==1.3.3",
     "sqlfluff==4.5.0",
+    "requests==2.34.2",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -213,6 +215,10 @@ VERSION_COMMANDS = {
     "nose2": "nose2 --version",
     "behave": "behave --version",
     "sqlfluff": "sqlfluff --version",
+    "python-urllib": "python --version",
+    "python-requests": "python -c 'import requests; print(\"requests\", requests.__version__)'",
+    "node-fetch": "node --version",
+    "luarocks": "luarocks --version | head -1",
 }
 
 
