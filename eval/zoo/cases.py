@@ -1009,6 +1009,62 @@ TRANSIENT: list[Case] = [
         ("refused", "reset", "no-answer", "dns", "tls"),
     ),
     *_per_fault(
+        "ruby-net-http",
+        'ruby -rnet/http -e \'uri = URI("{url}/data.json"); '
+        'Net::HTTP.start(uri.host, uri.port, use_ssl: uri.scheme == "https", '
+        "open_timeout: 5, read_timeout: 5) {{ |http| http.get(uri.path) }}'",
+        r"Error|Failed to open TCP|Timeout|SSL|\(\w+::\w+\)",
+        ("refused", "reset", "no-answer", "dns", "tls"),
+        needs=("ruby",),
+    ),
+    *_per_fault(
+        "php-file-get-contents",
+        'php -r \'$data = file_get_contents("{url}/data.json", false, '
+        'stream_context_create(["http" => ["timeout" => 5]])); exit($data === false ? 1 : 0);\'',
+        r"Warning|failed|Failed",
+        ("refused", "no-answer", "dns", "tls", "503", "500", "429"),
+        needs=("php",),
+    ),
+    *_per_fault(
+        "go-net-http",
+        "go run fetch.go",
+        r"dial tcp|Get \"|timeout|EOF|tls:|no such host",
+        # Against a plain HTTP server Go says "server gave HTTP response to HTTPS
+        # client": a misconfiguration, not a blip, so no `tls` case.
+        ("refused", "reset", "no-answer", "dns"),
+        files={
+            "fetch.go": 'package main\n\nimport (\n\t"log"\n\t"net/http"\n\t"time"\n)\n\n'
+            "func main() {\n\tclient := http.Client{Timeout: 5 * time.Second}\n"
+            '\tresp, err := client.Get("{url}/data.json")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n'
+            "\tresp.Body.Close()\n}\n"
+        },
+        needs=("go",),
+    ),
+    *_per_fault(
+        "java-http-client",
+        "java Fetch.java",
+        r"Exception|Caused by|at java",
+        ("refused", "reset", "no-answer", "dns", "tls"),
+        files={
+            "Fetch.java": "import java.net.URI;\nimport java.net.http.*;\nimport java.time.Duration;\n\n"
+            "public class Fetch {\n    public static void main(String[] args) throws Exception {\n"
+            "        HttpClient client = HttpClient.newBuilder()"
+            ".connectTimeout(Duration.ofSeconds(5)).build();\n"
+            '        HttpRequest request = HttpRequest.newBuilder(URI.create("{url}/data.json"))'
+            ".timeout(Duration.ofSeconds(5)).build();\n"
+            "        client.send(request, HttpResponse.BodyHandlers.ofString());\n    }\n}\n"
+        },
+        needs=("java",),
+    ),
+    *_per_fault(
+        "aws-cli",
+        "aws s3 ls s3://zoo-artifacts --endpoint-url {url} --no-sign-request "
+        "--cli-connect-timeout 5 --cli-read-timeout 5 --region us-east-1",
+        r"Could not connect|error occurred|Read timeout|SSL|Connection",
+        ("refused", "no-answer", "dns", "tls", "503", "500"),
+        needs=("aws",),
+    ),
+    *_per_fault(
         "luarocks",
         "luarocks install --local --only-server={url} inspect",
         r"Error|Failed|Warning|timed out",

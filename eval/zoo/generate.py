@@ -103,6 +103,7 @@ PIP_PACKAGES = [
     "behave==1.3.3",
     "sqlfluff==4.5.0",
     "requests==2.34.2",
+    "awscli==1.46.2",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -219,6 +220,11 @@ VERSION_COMMANDS = {
     "python-requests": "python -c 'import requests; print(\"requests\", requests.__version__)'",
     "node-fetch": "node --version",
     "luarocks": "luarocks --version | head -1",
+    "ruby-net-http": "ruby --version",
+    "php-file-get-contents": "php --version | head -1",
+    "go-net-http": "go version",
+    "java-http-client": "java -version 2>&1 | head -1",
+    "aws-cli": "aws --version",
 }
 
 
