@@ -920,6 +920,51 @@ PERSISTENT: list[Case] = [
         "    got = sum(context.prices) * (100 - d) // 100\n"
         "    assert got == want, f'total {got} != {want}'\n",
     ),
+    # ---------------------------------------------------------------- R and OCaml
+    Case(
+        "testthat-failure",
+        "r",
+        "testthat",
+        "persistent",
+        "test",
+        "Rscript -e 'testthat::test_dir(\"tests/testthat\", stop_on_failure = TRUE)'",
+        r"Failure|FAIL|not equal|actual|expected|Test failures",
+        {
+            "tests/testthat/test-cart.R": "total <- function(a, b) a - b\n\n"
+            'test_that("total adds", {\n  expect_equal(total(1, 2), 3)\n})\n'
+        },
+        needs=("Rscript",),
+    ),
+    Case(
+        "dune-build-error",
+        "ocaml",
+        "dune",
+        "persistent",
+        "compile",
+        "dune build 2>&1",
+        r"^File |^Error:|expression|type",
+        {
+            "dune-project": "(lang dune 2.9)\n",
+            "bin/dune": "(executable (name main))\n",
+            "bin/main.ml": 'let total : int = "three"\nlet () = print_int total\n',
+        },
+        needs=("dune",),
+    ),
+    Case(
+        "dune-test-failure",
+        "ocaml",
+        "dune",
+        "persistent",
+        "test",
+        "dune test 2>&1",
+        r"Assert_failure|Fatal error|exception",
+        {
+            "dune-project": "(lang dune 2.9)\n",
+            "test/dune": "(test (name test_cart))\n",
+            "test/test_cart.ml": "let total a b = a - b\nlet () = assert (total 1 2 = 3)\n",
+        },
+        needs=("dune",),
+    ),
     Case(
         "sqlfluff",
         "sql",

@@ -81,6 +81,9 @@ APT_PACKAGES = [
     "lua-busted",
     "lua-check",
     "luarocks",
+    "r-cran-testthat",
+    "ocaml-nox",
+    "ocaml-dune",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -225,6 +228,8 @@ VERSION_COMMANDS = {
     "go-net-http": "go version",
     "java-http-client": "java -version 2>&1 | head -1",
     "aws-cli": "aws --version",
+    "testthat": 'Rscript -e \'cat("testthat", format(packageVersion("testthat")), "\\n")\'',
+    "dune": "dune --version",
 }
 
 
