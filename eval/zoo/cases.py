@@ -1110,6 +1110,22 @@ TRANSIENT: list[Case] = [
         needs=("aws",),
     ),
     *_per_fault(
+        "ssh",
+        "ssh -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=no deploy@{host} true",
+        r"ssh:|Connection|Could not resolve|timed out",
+        ("refused", "dns", "unreachable"),
+        needs=("ssh",),
+    ),
+    *_per_fault(
+        "gpg",
+        "mkdir -m 700 -p gnupg && gpg --homedir gnupg --batch --keyserver hkp://{host} "
+        "--recv-keys 0x5E3C45D7B312C643",
+        r"gpg:|keyserver",
+        # gpg says "No keyserver available" whatever the server answered: no 5xx case.
+        ("refused", "dns", "no-answer"),
+        needs=("gpg", "dirmngr"),
+    ),
+    *_per_fault(
         "luarocks",
         "luarocks install --local --only-server={url} inspect",
         r"Error|Failed|Warning|timed out",

@@ -84,6 +84,8 @@ APT_PACKAGES = [
     "r-cran-testthat",
     "ocaml-nox",
     "ocaml-dune",
+    "openssh-client",
+    "dirmngr",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -230,6 +232,8 @@ VERSION_COMMANDS = {
     "aws-cli": "aws --version",
     "testthat": 'Rscript -e \'cat("testthat", format(packageVersion("testthat")), "\\n")\'',
     "dune": "dune --version",
+    "ssh": "ssh -V 2>&1",
+    "gpg": "gpg --version | head -1",
 }
 
 
