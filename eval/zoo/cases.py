@@ -860,6 +860,36 @@ PERSISTENT: list[Case] = [
         r"Unknown word|Issues found",
         src__app_DOT_js="// Returns the totl of the cart\nmodule.exports = (a, b) => a + b\n",
     ),
+    _js(
+        "size-limit",
+        "size-limit",
+        "lint",
+        "size-limit",
+        r"limit|exceeded|Size",
+        # size-limit finds its preset among the project's devDependencies.
+        package_DOT_json='{ "name": "zoo", "version": "1.0.0", "main": "src/index.js",\n'
+        '  "devDependencies": { "size-limit": "11.2.0", "@size-limit/preset-small-lib": "11.2.0" },\n'
+        '  "size-limit": [ { "path": "src/index.js", "limit": "10 B" } ] }\n',
+        src__index_DOT_js="export function total (prices) {\n"
+        "  return prices.reduce((sum, price) => sum + price, 0)\n}\n",
+    ),
+    _js(
+        "commitlint",
+        "commitlint",
+        "lint",
+        "echo 'Fixed the thing.' | commitlint --extends @commitlint/config-conventional",
+        r"✖|problems?|\[[a-z-]+\]",
+    ),
+    _js(
+        "tape-failure",
+        "tape",
+        "test",
+        "node test/cart.js",
+        r"not ok|# fail|expected|actual|operator",
+        src__cart_DOT_js="module.exports = (a, b) => a - b\n",
+        test__cart_DOT_js="const test = require('tape')\nconst total = require('../src/cart')\n"
+        "test('total adds', (t) => {\n  t.equal(total(1, 2), 3)\n  t.end()\n})\n",
+    ),
     # -------------------------------------------- Python: more linters, runners, SQL
     _py(
         "codespell",

@@ -128,7 +128,12 @@ NPM_PACKAGES = [
     "jasmine@7.0.0",
     "tap@21.8.0",
     "markdownlint-cli@0.50.0",
-    "cspell@8.19.4",  # the last major that runs on Node 20 (Debian 12 has 18, the zoo 20)
+    "cspell@8.19.4",
+    "size-limit@11.2.0",  # with its preset of the same major (12 does not find 14)
+    "@size-limit/preset-small-lib@11.2.0",
+    "@commitlint/cli@20.5.3",
+    "@commitlint/config-conventional@20.5.3",
+    "tape@5.10.2",  # the last major that runs on Node 20 (Debian 12 has 18, the zoo 20)
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
@@ -233,6 +238,9 @@ VERSION_COMMANDS = {
     "testthat": 'Rscript -e \'cat("testthat", format(packageVersion("testthat")), "\\n")\'',
     "dune": "dune --version",
     "ssh": "ssh -V 2>&1",
+    "size-limit": "size-limit --version 2>&1 | tail -1",
+    "commitlint": "commitlint --version",
+    "tape": "node -p \"'tape ' + require('$ZOO_NODE/node_modules/tape/package.json').version\"",
     "gpg": "gpg --version | head -1",
 }
 
