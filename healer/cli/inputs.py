@@ -96,9 +96,11 @@ def _from_stream(name: str, raw: Readable, folder: Path, limits: Limits) -> Iter
     """A stream of unknown shape: decompressed if it is, split if gh printed it."""
     head = _read_head(raw)
     if head.startswith(_ZIP):
-        # A zip is read from its end: keep it on disk first.
-        spooled = folder / "stdin.zip"
-        with spooled.open("wb") as out:
+        # A zip is read from its end: keep it on disk first (a file of its own, as a
+        # zip inside a piped zip is spooled while the outer one is open).
+        handle, name_on_disk = tempfile.mkstemp(prefix="spooled-", suffix=".zip", dir=folder)
+        spooled = Path(name_on_disk)
+        with os.fdopen(handle, "wb") as out:
             out.write(head)
             while data := raw.read(1 << 20):
                 out.write(data)

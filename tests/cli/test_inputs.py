@@ -206,3 +206,21 @@ def test_corrupt_or_unreadable_inputs_cost_one_line_each(
     assert lines[0].startswith(f"healer: error: {corrupt_zip}: not a readable zip archive")
     assert lines[1].startswith(f"healer: error: {corrupt_gz}: the compressed data is corrupt")
     assert lines[2] == f"healer: error: {missing}: cannot read the log: No such file or directory"
+
+
+def test_a_piped_zip_that_holds_a_zip_reads_both(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each zip read from a pipe is kept on disk in a file of its own: the inner one
+    does not overwrite the outer while it is still being read."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as out:
+        out.writestr("0_test.txt", PYTEST_LOG.read_bytes())
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as out:
+        out.writestr("a.zip", inner.getvalue())
+        out.writestr("b.log", NPM_LOG.read_bytes())
+    done = healer("classify", "--format", "json", "-", stdin=outer.getvalue())
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.stderr == b""
+    assert [row["path"] for row in rows] == ["-:a.zip:test", "-:b.log"]
+    assert verdict(rows[0]) == of_file(capsys, PYTEST_LOG)
+    assert verdict(rows[1]) == of_file(capsys, NPM_LOG)
