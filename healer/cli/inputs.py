@@ -107,24 +107,20 @@ def _from_stream(name: str, raw: Readable, folder: Path, limits: Limits) -> Iter
         yield from _zip(Path(name), spooled, folder, limits)
         return
     stream: Readable = _Prefixed(head, raw)
-    if head.startswith(_GZIP):
-        stream = _Bounded(gzip.GzipFile(fileobj=cast(BinaryIO, stream)), name, limits)
-    elif head.startswith(_ZSTD):
-        stream = _Bounded(_zstd_reader(name, stream), name, limits)
+    if head.startswith((_GZIP, _ZSTD)):
+        # Corrupt data surfaces as an InputError from _Bounded's reads.
+        opened = (
+            gzip.GzipFile(fileobj=cast(BinaryIO, stream))
+            if head.startswith(_GZIP)
+            else _zstd_reader(name, stream)
+        )
+        stream = _Bounded(opened, name, limits)
+        head = _read_head(stream)
+        stream = _Prefixed(head, stream)
+    if ghlog.looks_like_gh_output(head):
+        yield from _gh_jobs(name, stream, folder)
     else:
-        if ghlog.looks_like_gh_output(head):
-            yield from _gh_jobs(name, stream, folder)
-        else:
-            yield Log(name, stream=stream)
-        return
-    try:
-        inner = _read_head(stream)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"{name}: the compressed data is corrupt ({exc})") from None
-    if ghlog.looks_like_gh_output(inner):
-        yield from _gh_jobs(name, _Prefixed(inner, stream), folder)
-    else:
-        yield Log(name, stream=_Prefixed(inner, stream))
+        yield Log(name, stream=stream)
 
 
 def _read_head(stream: Readable) -> bytes:
