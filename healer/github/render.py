@@ -92,19 +92,23 @@ def title(context: RunContext, base_job: str, result: Result) -> str:
     return f"CI failure: {context.workflow} / {base_job} ({category})"[:256]
 
 
-def _facts(context: RunContext, result: Result) -> list[str]:
-    step = context.failed_step or result.step
+def _facts(context: RunContext | None, result: Result) -> list[str]:
+    """The verdict's facts; with a run's `context`, also where it happened."""
+    step = (context.failed_step if context else None) or result.step
     rule = f"`{result.rule}`: {inline(result.explanation or '')}" if result.rule else "none matched"
     lines = [
         f"- **Verdict:** {result.kind.value}, category `{result.category}`, "
         f"confidence {result.confidence:.2f}",
         f"- **Deciding rule:** {rule}",
-        f"- **Run:** [{context.run_id} (attempt {context.run_attempt})]({context.run_url})",
-        f"- **Job:** [{inline(context.job_name)}]({context.job_url})",
     ]
+    if context is not None:
+        lines += [
+            f"- **Run:** [{context.run_id} (attempt {context.run_attempt})]({context.run_url})",
+            f"- **Job:** [{inline(context.job_name)}]({context.job_url})",
+        ]
     if step:
         lines.append(f"- **Failing step:** {inline(step)}")
-    if _SHA.fullmatch(context.head_sha):
+    if context is not None and _SHA.fullmatch(context.head_sha):
         base = f"{context.server_url}/{context.repository}"
         where = f" on {inline(context.head_branch)}" if context.head_branch else ""
         lines.append(
@@ -112,7 +116,7 @@ def _facts(context: RunContext, result: Result) -> list[str]:
         )
     if result.command:
         lines.append(f"- **Failing command:** {code(result.command)}")
-    if context.baseline_url:
+    if context is not None and context.baseline_url:
         lines.append(
             f"- **Compared with:** [the last green run]({context.baseline_url}); "
             "lines it printed too are left out"
@@ -348,16 +352,5 @@ def log_body(result: Result) -> str:
         )
     else:
         opening = f"No rule explains the failure in the log **{name}**."
-    rule = f"`{result.rule}`: {inline(result.explanation or '')}" if result.rule else "none matched"
-    facts = [
-        f"- **Verdict:** {result.kind.value}, category `{result.category}`, "
-        f"confidence {result.confidence:.2f}",
-        f"- **Deciding rule:** {rule}",
-    ]
-    if result.step:
-        facts.append(f"- **Failing step:** {inline(result.step)}")
-    if result.command:
-        facts.append(f"- **Failing command:** {code(result.command)}")
-    facts.append(f"- **Fingerprint:** `{result.fingerprint}`")
-    head = "\n".join([opening, "", *facts, "", EXCERPT_HEADING, "", ""])
+    head = "\n".join([opening, "", *_facts(None, result), "", EXCERPT_HEADING, "", ""])
     return head + _excerpt(result, BODY_LIMIT - len(head)) + "\n"
