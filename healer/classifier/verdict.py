@@ -171,23 +171,15 @@ def decide(
     region = failing_region(scan)
     if baseline:
         scan = dataclasses.replace(scan, hits=[h for h in scan.hits if not baseline.seen(h.text)])
-    verdict = dataclasses.replace(
-        _decide(scan, rules, commands, region), matched=matched_rules(scan, rules, region)
-    )
-    return verdict
-
-
-def _decide(
-    scan: ScanResult, rules: Sequence[Rule], commands: Sequence[CommandRule], region: Region
-) -> Verdict:
-    verdict = _decide_by_rules(scan, rules, region)
+    first = verdict = _decide_by_rules(scan, rules, region)
     if verdict.kind is Kind.TRANSIENT:
         verdict = _later_persistent_failure(scan, rules, region) or verdict
         region = verdict.region
     command = failing_command(scan, region)
-    if command is None:
-        return verdict
-    return _with_command(verdict, command, classify_command(command.text, commands))
+    if command is not None:
+        verdict = _with_command(verdict, command, classify_command(command.text, commands))
+    # What `--explain` lists: the rules the whole log matched, as first scored.
+    return dataclasses.replace(verdict, matched=first.matched)
 
 
 def _with_command(verdict: Verdict, command: Command, rule: CommandRule | None) -> Verdict:
@@ -271,8 +263,13 @@ def _scores(
     return scored, rule_scores
 
 
-def matched_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> tuple[RuleScore, ...]:
-    scored, rule_scores = _scores(scan, rules, region)
+def _matched(
+    scan: ScanResult,
+    rules: Sequence[Rule],
+    scored: list[tuple[float, Hit]],
+    rule_scores: dict[int, float],
+) -> tuple[RuleScore, ...]:
+    """Every matching rule with its score, best first."""
     lines: dict[int, set[int]] = {}
     for _, hit in scored:
         lines.setdefault(hit.rule, set()).add(hit.line)
@@ -292,6 +289,7 @@ def matched_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> tu
 
 def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) -> Verdict:
     scored, rule_scores = _scores(scan, rules, region)
+    matched = _matched(scan, rules, scored, rule_scores)
 
     # Fallback rules (a bare failing exit line) only speak when their kind has
     # nothing specific to say.
@@ -316,7 +314,7 @@ def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) ->
         winner, runner_up = persistent, transient
     top, index = winner
     if index < 0 or top < UNKNOWN_BELOW:
-        return Verdict(Kind.UNKNOWN, "unknown", 0.0, None, region, (), ())
+        return Verdict(Kind.UNKNOWN, "unknown", 0.0, None, region, (), (), matched=matched)
 
     rule = rules[index]
     confidence = top / (top + runner_up[0]) * (1.0 - math.exp(-top / 2.0))
@@ -343,4 +341,5 @@ def _decide_by_rules(scan: ScanResult, rules: Sequence[Rule], region: Region) ->
         region=region,
         evidence=evidence,
         deciding=deciding,
+        matched=matched,
     )
