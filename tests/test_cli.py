@@ -35,7 +35,7 @@ def test_json_prints_one_object_per_path_in_order(capsys: pytest.CaptureFixture[
     assert (network["kind"], network["category"]) == ("transient", "network")
     assert (tests["kind"], tests["category"]) == ("persistent", "test")
     assert unreadable["kind"] == "unknown"
-    assert "No such file" in str(unreadable["error"])
+    assert unreadable["error"] == f"{missing}: cannot read the log: No such file or directory"
 
 
 def test_json_excerpt_is_a_list_of_clean_strings(capsys: pytest.CaptureFixture[str]) -> None:

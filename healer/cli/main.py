@@ -7,6 +7,7 @@ files starts in well under a second because it only loads the classifier.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -253,7 +254,8 @@ def _classify(args: argparse.Namespace, classifier: Classifier) -> int:
 
     def failed(name: str, message: str) -> None:
         print(f"healer: error: {printable(message)}", file=sys.stderr)
-        result = unreadable(name, message)
+        # The message names the input and says what is wrong: it is the error as is.
+        result = dataclasses.replace(unreadable(name, ""), error=message)
         results.append(result)
         if args.format == "json":
             render_json(result, sys.stdout, args.explain)
@@ -294,7 +296,6 @@ def _one(
     baseline: Baseline | None,
     progress: ProgressLine | None,
 ) -> Result:
-    import dataclasses
     from typing import BinaryIO, cast
 
     if log.path is not None:
