@@ -1302,7 +1302,1060 @@ TRANSIENT: list[Case] = [
     ),
 ]
 
-CASES: list[Case] = [*PERSISTENT, *TRANSIENT]
+# ------------------------------------------ native compilers, build systems and checkers
+# New zoo cases (batch a): meson, ninja, automake, valgrind, gfortran, fpc, ldc2, nim,
+# mcs, scan-build, clang-format, ant. Paste into eval/zoo/cases.py (PERSISTENT, FIXES)
+# and generate.py (VERSION_COMMANDS; the Debian packages into APT_PACKAGES).
+#
+# Debian packages (bookworm, versions as installed when verified):
+#   meson-test-failure, ninja-compile-error: meson 1.0.1-5, ninja-build 1.11.1-2~deb12u1,
+#     gcc 4:12.2.0-3
+#   automake-check-failure: automake 1:1.16.5-1.3, autoconf 2.71-3, make 4.3-4.1
+#   valgrind-use-after-free: valgrind 1:3.19.0-1, gcc 4:12.2.0-3
+#   scan-build-null-dereference: clang-tools 1:14.0-55.7~deb12u1 (scan-build 14),
+#     clang 1:14.0-55.7~deb12u1, make 4.3-4.1
+#   clang-format-check: clang-format 1:14.0-55.7~deb12u1
+#   gfortran-implicit-none: gfortran 4:12.2.0-3 (GNU Fortran 12.2.0)
+#   fpc-undeclared-identifier: fpc 3.2.2+dfsg-20
+#   ldc2-undefined-identifier: ldc 1:1.30.0-1+b1
+#   nim-undeclared-identifier: nim 1.6.10-2
+#   mcs-undefined-name: mono-mcs 6.8.0.105+dfsg-3.3+deb12u1
+#   ant-compile-error: ant 1.10.13-1 (javac from openjdk-17-jdk-headless, via default-jdk-headless)
+# No PyPI or npm packages.
+# APT_PACKAGES to add: meson, ninja-build, automake, autoconf, make, valgrind, clang-tools,
+#   clang-format, gfortran, fpc, ldc, nim, mono-mcs, ant
+
+
+_MESON_TEST_C = (
+    "#include <stdio.h>\nint main(void) {\n    int total = 1 - 2;\n"
+    '    if (total != 3) { printf("cart_total: expected 3, got %d\\n", total); return 1; }\n'
+    "    return 0;\n}\n"
+)
+
+# The cart is summed after it is freed (the fault) or before (the fix).
+_TOTAL = "    int total = 0;\n    for (int i = 0; i < 3; i++)\n        total += prices[i];\n"
+_FREE = "    free(prices);\n"
+_VALGRIND_C = (
+    "#include <stdio.h>\n#include <stdlib.h>\n\nint main(void) {\n"
+    "    int *prices = malloc(3 * sizeof *prices);\n"
+    "    for (int i = 0; i < 3; i++)\n        prices[i] = i + 1;\n"
+    + _TOTAL
+    + _FREE
+    + '    printf("total %d\\n", total);\n    return 0;\n}\n'
+)
+
+_NATIVE = [
+    # ---------------------------------------------------------------- C: build systems
+    Case(
+        "meson-test-failure",
+        "c",
+        "meson test",
+        "persistent",
+        "test",
+        "meson setup build && meson test -C build --print-errorlogs",
+        r"FAIL|^Fail:|expected 3",
+        {
+            "meson.build": "project('zoo', 'c')\n"
+            "cart_test = executable('cart_test', 'test.c')\ntest('cart_total', cart_test)\n",
+            "test.c": _MESON_TEST_C,
+        },
+        needs=("meson", "ninja", "gcc"),
+    ),
+    Case(
+        "ninja-compile-error",
+        "c",
+        "ninja",
+        "persistent",
+        "compile",
+        "meson setup build && meson compile -C build",
+        r"error:|FAILED:|build stopped",
+        {
+            "meson.build": "project('zoo', 'c')\nexecutable('app', 'src/main.c', 'src/cart.c')\n",
+            "src/main.c": "int total(int a, int b);\n"
+            "int main(void) { return total(1, 2) == 3 ? 0 : 1; }\n",
+            "src/cart.c": "int total(int a, int b) {\n    return a + b + missing;\n}\n",
+        },
+        needs=("meson", "ninja", "gcc"),
+    ),
+    Case(
+        "automake-check-failure",
+        "c",
+        "automake",
+        "persistent",
+        "test",
+        "make check",
+        r"^FAIL:|^# FAIL:|test-suite\.log|Error \d",
+        {
+            "configure.ac": "AC_INIT([zoo], [1.0])\nAM_INIT_AUTOMAKE([foreign])\n"
+            "AC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n",
+            "Makefile.am": "TESTS = test_cart.sh\nLOG_COMPILER = $(SHELL)\nEXTRA_DIST = $(TESTS)\n",
+            "test_cart.sh": 'total=$((1 - 2))\nif [ "$total" -ne 3 ]; then\n'
+            '  echo "cart_total: expected 3, got $total"\n  exit 1\nfi\n',
+        },
+        setup="autoreconf -i && ./configure",
+        needs=("autoreconf", "automake", "make"),
+    ),
+    Case(
+        "valgrind-use-after-free",
+        "c",
+        "valgrind",
+        "persistent",
+        "crash",
+        "valgrind --error-exitcode=1 ./a.out",
+        r"Invalid read|Address 0x|main \(cart\.c:\d+\)|ERROR SUMMARY: [1-9]",
+        {
+            "cart.c": _VALGRIND_C.replace(_TOTAL + _FREE, _FREE + _TOTAL),
+        },
+        setup="gcc -g -O0 -o a.out cart.c",
+        needs=("valgrind", "gcc"),
+    ),
+    Case(
+        "scan-build-null-dereference",
+        "c",
+        "scan-build",
+        "persistent",
+        "lint",
+        "scan-build --status-bugs make",
+        r"warning:|bugs? found",
+        {
+            "Makefile": "all: cart.o\n\ncart.o: cart.c\n\t$(CC) -c -o cart.o cart.c\n",
+            "cart.c": "#include <stdio.h>\n\nstruct item { int price; };\n\n"
+            "int price_of(struct item *it) {\n    if (it == NULL)\n"
+            '        fprintf(stderr, "no item\\n");\n    return it->price;\n}\n',
+        },
+        needs=("scan-build", "make", "clang"),
+    ),
+    Case(
+        "clang-format-check",
+        "c",
+        "clang-format",
+        "persistent",
+        "format",
+        "clang-format --dry-run -Werror src/cart.c",
+        r"Wclang-format-violations",
+        {"src/cart.c": "int total(int a,int b){\n  return a+b;}\n"},
+        needs=("clang-format",),
+    ),
+    # ---------------------------------------------------------------- more compilers
+    Case(
+        "gfortran-implicit-none",
+        "fortran",
+        "gfortran",
+        "persistent",
+        "compile",
+        "gfortran -o cart cart.f90",
+        r"^Error:|\.f90:\d+:\d+:$",
+        {
+            "cart.f90": "program cart\n  implicit none\n  integer :: total\n"
+            "  total = price * 3\n  print *, total\nend program cart\n",
+        },
+        needs=("gfortran",),
+    ),
+    Case(
+        "fpc-undeclared-identifier",
+        "pascal",
+        "fpc",
+        "persistent",
+        "compile",
+        "fpc cart.pas",
+        r"Error:|Fatal:",
+        {
+            "cart.pas": "program Cart;\nvar\n  total: Integer;\nbegin\n"
+            "  total := price * 3;\n  WriteLn(total);\nend.\n",
+        },
+        needs=("fpc",),
+    ),
+    Case(
+        "ldc2-undefined-identifier",
+        "d",
+        "ldc2",
+        "persistent",
+        "compile",
+        "ldc2 app.d",
+        r"Error:",
+        {
+            "app.d": "import std.stdio;\n\nvoid main() {\n    int total = price * 3;\n"
+            "    writeln(total);\n}\n",
+        },
+        needs=("ldc2",),
+    ),
+    Case(
+        "nim-undeclared-identifier",
+        "nim",
+        "nim",
+        "persistent",
+        "compile",
+        "nim c cart.nim",
+        r"Error:",
+        {"cart.nim": "let total = price * 3\necho total\n"},
+        needs=("nim",),
+    ),
+    Case(
+        "mcs-undefined-name",
+        "csharp",
+        "mcs",
+        "persistent",
+        "compile",
+        "mcs Cart.cs",
+        r"error CS\d+|Compilation failed",
+        {
+            "Cart.cs": "public class Cart\n{\n    public static int Total()\n    {\n"
+            "        return price * 3;\n    }\n\n"
+            "    public static void Main()\n    {\n        System.Console.WriteLine(Total());\n"
+            "    }\n}\n",
+        },
+        needs=("mcs",),
+    ),
+    Case(
+        "ant-compile-error",
+        "java",
+        "ant",
+        "persistent",
+        "compile",
+        "ant",
+        r"error:|cannot find symbol|BUILD FAILED|Compile failed",
+        {
+            "build.xml": '<project name="zoo" default="compile">\n'
+            '  <target name="compile">\n    <mkdir dir="build/classes"/>\n'
+            '    <javac srcdir="src" destdir="build/classes" includeantruntime="false"/>\n'
+            "  </target>\n</project>\n",
+            "src/Cart.java": "public class Cart {\n    int total() {\n"
+            "        return price * count;\n    }\n}\n",
+        },
+        needs=("ant", "javac"),
+    ),
+]
+
+_NATIVE_FIXES = {
+    "meson-test-failure": {"test.c": _MESON_TEST_C.replace("1 - 2", "1 + 2")},
+    "ninja-compile-error": {"src/cart.c": "int total(int a, int b) {\n    return a + b;\n}\n"},
+    "automake-check-failure": {
+        "test_cart.sh": 'total=$((1 + 2))\nif [ "$total" -ne 3 ]; then\n'
+        '  echo "cart_total: expected 3, got $total"\n  exit 1\nfi\n',
+    },
+    "valgrind-use-after-free": {
+        "cart.c": _VALGRIND_C,
+    },
+    "scan-build-null-dereference": {
+        "cart.c": "#include <stdio.h>\n\nstruct item { int price; };\n\n"
+        "int price_of(struct item *it) {\n    if (it == NULL) {\n"
+        '        fprintf(stderr, "no item\\n");\n        return 0;\n    }\n'
+        "    return it->price;\n}\n",
+    },
+    "clang-format-check": {"src/cart.c": "int total(int a, int b) { return a + b; }\n"},
+    "gfortran-implicit-none": {
+        "cart.f90": "program cart\n  implicit none\n  integer :: total, price\n"
+        "  price = 2\n  total = price * 3\n  print *, total\nend program cart\n",
+    },
+    "fpc-undeclared-identifier": {
+        "cart.pas": "program Cart;\nvar\n  price, total: Integer;\nbegin\n"
+        "  price := 2;\n  total := price * 3;\n  WriteLn(total);\nend.\n",
+    },
+    "ldc2-undefined-identifier": {
+        "app.d": "import std.stdio;\n\nvoid main() {\n    int price = 2;\n"
+        "    int total = price * 3;\n    writeln(total);\n}\n",
+    },
+    "nim-undeclared-identifier": {"cart.nim": "let price = 2\nlet total = price * 3\necho total\n"},
+    "mcs-undefined-name": {
+        "Cart.cs": "public class Cart\n{\n    static int price = 2;\n\n"
+        "    public static int Total()\n    {\n"
+        "        return price * 3;\n    }\n\n"
+        "    public static void Main()\n    {\n        System.Console.WriteLine(Total());\n"
+        "    }\n}\n",
+    },
+    "ant-compile-error": {
+        "src/Cart.java": "public class Cart {\n    int price = 2;\n    int count = 3;\n"
+        "    int total() {\n        return price * count;\n    }\n}\n",
+    },
+}
+
+_NATIVE_VERSIONS = {
+    "meson test": "meson --version",
+    "ninja": "ninja --version",
+    "automake": "automake --version | head -1",
+    "valgrind": "valgrind --version",
+    "scan-build": "dpkg-query -W -f='clang-tools ${Version}\\n' clang-tools",
+    "clang-format": "clang-format --version",
+    "gfortran": "gfortran --version | head -1",
+    "fpc": "fpc -h | head -1",
+    "ldc2": "ldc2 --version | head -1",
+    "nim": "nim --version | head -1",
+    "mcs": "mcs --version",
+    "ant": "ant -version",
+}
+
+
+# ------------------------------ JVM, Lisp, Haskell, Erlang, Perl, R, Ruby, PHP, shell, tox/nox
+# Batch b: new persistent cases, each run with generate.run_case and checked (exit code
+# non-zero; the _MORE_LANGUAGES_FIXES version of each exits 0).
+#
+# Packages (installed versions):
+#   tox-unittest-failure   PyPI tox==4.67.15 (with virtualenv==21.15.11; skip_install, no deps: offline)
+#   nox-unittest-failure   PyPI nox==2026.10.20 (python=False: runs in the zoo venv, offline)
+#   checkstyle             Debian checkstyle 8.36.1-1 (default-jre-headless 2:1.17-74)
+#   clojure-test-failure   Debian clojure 1.11.1-2 (java from default-jre-headless)
+#   ert-failure            Debian emacs-nox 1:28.2+1-15+deb12u4
+#   ghc-not-in-scope       Debian ghc 9.0.2-4
+#   hlint                  Debian hlint 3.3.6-1+b4
+#   ct-run-failure         Debian erlang-common-test 1:25.2.3+dfsg-1+deb12u4 (erlang-base, same version)
+#   perlcritic             Debian libperl-critic-perl 1.148-1
+#   perltidy-check,
+#   perltidy-assert-tidy   Debian perltidy 20220613-1 (diff from diffutils 1:3.8-4)
+#   lintr                  Debian r-cran-lintr 3.0.2-1 (r-base-core 4.2.2.20221110-2)
+#   cucumber-failure       Debian cucumber 2.4.0-4 (expect() from ruby-rspec-expectations 3.12.0c0e1m1s0-1)
+#   phpmd                  Debian phpmd 2.13.0-1
+#   shfmt                  Debian shfmt 3.6.0-1+b2
+#
+# Notes: lintr sees GITHUB_ACTIONS=true (set by _environment) and prints its lints as
+# `::warning file=...` workflow commands, as it does on a real runner. ct_run needs
+# -noshell (without it, it opens an Erlang shell that exits 0) and an existing logdir
+# (made by `setup`). cucumber 2.4 knows no {int} expressions, so the steps use regexps.
+
+TEST_CART = (
+    "import unittest\n\nfrom cart import total\n\n\n"
+    "class CartTest(unittest.TestCase):\n    def test_discount(self):\n"
+    "        self.assertEqual(total([1000, 500], discount=10), 1215)\n"
+)
+TEST_CART_FIXED = TEST_CART.replace("1215", "1350")
+
+_MORE_LANGUAGES = [
+    _py(
+        "tox-unittest-failure",
+        "tox",
+        "test",
+        "tox -e py",
+        r"FAIL|AssertionError|py: FAIL|evaluation failed",
+        tox_DOT_ini="[tox]\nenv_list = py\n\n[testenv]\nskip_install = true\n"
+        "commands = python -m unittest discover -v\n",
+        cart_DOT_py=CART,
+        test_cart_DOT_py=TEST_CART,
+    ),
+    _py(
+        "nox-unittest-failure",
+        "nox",
+        "test",
+        "nox",
+        r"FAIL|AssertionError|nox > Command .* failed|nox > Session .* failed",
+        noxfile_DOT_py="import nox\n\n\n@nox.session(python=False)\ndef tests(session):\n"
+        '    session.run("python", "-m", "unittest", "discover", "-v")\n',
+        cart_DOT_py=CART,
+        test_cart_DOT_py=TEST_CART,
+    ),
+]
+
+_MORE_LANGUAGES_FIXES = {
+    "tox-unittest-failure": {"test_cart.py": TEST_CART_FIXED},
+    "nox-unittest-failure": {"test_cart.py": TEST_CART_FIXED},
+}
+
+_MORE_LANGUAGES_VERSIONS = {
+    "tox": "tox --version | tail -1 | sed 's/ from .*//'",  # a ROOT: notice comes first outside a tox project
+    "nox": "nox --version",
+}
+
+CHECKSTYLE_XML = (
+    '<?xml version="1.0"?>\n<!DOCTYPE module PUBLIC\n'
+    '    "-//Checkstyle//DTD Checkstyle Configuration 1.3//EN"\n'
+    '    "https://checkstyle.org/dtds/configuration_1_3.dtd">\n'
+    '<module name="Checker">\n  <property name="severity" value="error"/>\n'
+    '  <module name="TreeWalker">\n    <module name="UnusedImports"/>\n'
+    '    <module name="NeedBraces"/>\n  </module>\n</module>\n'
+)
+_MORE_LANGUAGES += [
+    Case(
+        "checkstyle",
+        "java",
+        "checkstyle",
+        "persistent",
+        "lint",
+        "checkstyle -c checkstyle.xml src",
+        r"^\[(ERROR|WARN)\]|Checkstyle ends with \d+ errors",
+        {
+            "checkstyle.xml": CHECKSTYLE_XML,
+            "src/Cart.java": "public class Cart {\n"
+            "    int total(int price, int count) {\n        if (count < 0)\n            return 0;\n"
+            "        return price * count;\n    }\n}\n",
+        },
+        needs=("checkstyle",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["checkstyle"] = {
+    "src/Cart.java": "public class Cart {\n    int total(int price, int count) {\n"
+    "        if (count < 0) {\n            return 0;\n        }\n        return price * count;\n    }\n}\n",
+}
+_MORE_LANGUAGES_VERSIONS["checkstyle"] = "checkstyle --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "clojure-test-failure",
+        "clojure",
+        "clojure.test",
+        "persistent",
+        "test",
+        "clojure -cp src:test test/run_tests.clj",
+        r"^FAIL in|expected:|actual:|\d+ failures?, \d+ errors?",
+        {
+            "src/cart/core.clj": "(ns cart.core)\n\n(defn total [a b]\n  (- a b))\n",
+            "test/cart/core_test.clj": "(ns cart.core-test\n"
+            "  (:require [clojure.test :refer [deftest is]]\n            [cart.core :refer [total]]))\n\n"
+            "(deftest total-adds\n  (is (= 3 (total 1 2))))\n",
+            "test/run_tests.clj": "(require '[clojure.test :as t] 'cart.core-test)\n\n"
+            "(let [{:keys [fail error]} (t/run-tests 'cart.core-test)]\n"
+            "  (System/exit (if (zero? (+ fail error)) 0 1)))\n",
+        },
+        needs=("clojure", "java"),
+    ),
+]
+_MORE_LANGUAGES_FIXES["clojure-test-failure"] = {
+    "src/cart/core.clj": "(ns cart.core)\n\n(defn total [a b]\n  (+ a b))\n",
+}
+_MORE_LANGUAGES_VERSIONS["clojure.test"] = "clojure -e '(println \"Clojure\" (clojure-version))'"
+
+_MORE_LANGUAGES += [
+    Case(
+        "ert-failure",
+        "emacs-lisp",
+        "ert",
+        "persistent",
+        "test",
+        "emacs -Q -batch -L . -l ert -l zoo-test.el -f ert-run-tests-batch-and-exit",
+        r"^Test \S+ condition:|^\s+ert-fail\(|^\s+FAILED|unexpected",
+        {
+            "zoo.el": ";;; zoo.el --- Cart totals  -*- lexical-binding: t -*-\n\n"
+            '(defun zoo-total (a b)\n  "Return the total of A and B."\n  (- a b))\n\n'
+            "(provide 'zoo)\n;;; zoo.el ends here\n",
+            "zoo-test.el": ";;; zoo-test.el --- Tests for zoo  -*- lexical-binding: t -*-\n\n"
+            "(require 'ert)\n(require 'zoo)\n\n"
+            "(ert-deftest zoo-total-adds ()\n  (should (= (zoo-total 1 2) 3)))\n\n"
+            ";;; zoo-test.el ends here\n",
+        },
+        needs=("emacs",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["ert-failure"] = {
+    "zoo.el": ";;; zoo.el --- Cart totals  -*- lexical-binding: t -*-\n\n"
+    '(defun zoo-total (a b)\n  "Return the total of A and B."\n  (+ a b))\n\n'
+    "(provide 'zoo)\n;;; zoo.el ends here\n",
+}
+_MORE_LANGUAGES_VERSIONS["ert"] = "emacs --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "ghc-not-in-scope",
+        "haskell",
+        "ghc",
+        "persistent",
+        "compile",
+        "ghc Main.hs",
+        r"error:|not in scope|Perhaps you meant",
+        {
+            "Main.hs": "module Main (main) where\n\ntotal :: [Int] -> Int\ntotal prices = sum prices\n\n"
+            "main :: IO ()\nmain = print (totl [1, 2, 3])\n",
+        },
+        needs=("ghc",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["ghc-not-in-scope"] = {
+    "Main.hs": "module Main (main) where\n\ntotal :: [Int] -> Int\ntotal prices = sum prices\n\n"
+    "main :: IO ()\nmain = print (total [1, 2, 3])\n",
+}
+_MORE_LANGUAGES_VERSIONS["ghc"] = "ghc --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "hlint",
+        "haskell",
+        "hlint",
+        "persistent",
+        "lint",
+        "hlint .",
+        r"\.hs:\d+:\d+|^Found:|^Perhaps:|^  \S|^\d+ hints?",
+        {
+            "src/Cart.hs": "module Cart (total) where\n\ntotal :: [Int] -> Int\n"
+            "total = foldr (+) 0\n",
+        },
+        needs=("hlint",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["hlint"] = {
+    "src/Cart.hs": "module Cart (total) where\n\ntotal :: [Int] -> Int\ntotal = sum\n",
+}
+_MORE_LANGUAGES_VERSIONS["hlint"] = "hlint --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "ct-run-failure",
+        "erlang",
+        "common_test",
+        "persistent",
+        "test",
+        "ct_run -noshell -dir test -logdir logs",
+        r"FAILED|failed|badmatch|Reason|TEST COMPLETE",
+        {
+            "test/cart_SUITE.erl": '-module(cart_SUITE).\n-include_lib("common_test/include/ct.hrl").\n'
+            "-export([all/0, total_adds/1]).\n\nall() -> [total_adds].\n\n"
+            "total_adds(_Config) ->\n    3 = total(1, 2).\n\ntotal(A, B) -> A - B.\n",
+        },
+        setup="mkdir logs",
+        needs=("ct_run",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["ct-run-failure"] = {
+    "test/cart_SUITE.erl": '-module(cart_SUITE).\n-include_lib("common_test/include/ct.hrl").\n'
+    "-export([all/0, total_adds/1]).\n\nall() -> [total_adds].\n\n"
+    "total_adds(_Config) ->\n    3 = total(1, 2).\n\ntotal(A, B) -> A + B.\n",
+}
+_MORE_LANGUAGES_VERSIONS["common_test"] = (
+    "erl -noshell -eval 'application:load(common_test), "
+    '{ok, V} = application:get_key(common_test, vsn), io:format("common_test ~s~n", [V]), halt().\''
+)
+
+_MORE_LANGUAGES += [
+    Case(
+        "perlcritic",
+        "perl",
+        "perlcritic",
+        "persistent",
+        "lint",
+        "perlcritic lib",
+        r"at line \d+, column \d+|source OK",
+        {
+            "lib/Cart.pm": "package Cart;\n\nsub total {\n    my ($x, $y) = @_;\n    return $x + $y;\n}\n\n1;\n",
+        },
+        needs=("perlcritic",),
+    ),
+    Case(
+        "perltidy-check",
+        "perl",
+        "perltidy",
+        "persistent",
+        "format",
+        "perltidy -st -se lib/Cart.pm | diff -u lib/Cart.pm -",
+        r"^[-+][^-+]|^@@",
+        {
+            "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
+            "sub total {\nmy ($x,$y)=@_;\n    return $x+$y;\n}\n\n1;\n",
+        },
+        needs=("perltidy", "diff"),
+    ),
+    Case(
+        "perltidy-assert-tidy",
+        "perl",
+        "perltidy",
+        "persistent",
+        "format",
+        "perltidy --assert-tidy -se -st lib/Cart.pm > /dev/null",
+        r"assertion failure|differs|: [<>]\d+:",
+        {
+            "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
+            "sub total {\nmy ($x,$y)=@_;\n    return $x+$y;\n}\n\n1;\n",
+        },
+        needs=("perltidy",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["perlcritic"] = {
+    "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
+    "sub total {\n    my ($x, $y) = @_;\n    return $x + $y;\n}\n\n1;\n",
+}
+_MORE_LANGUAGES_FIXES["perltidy-check"] = {
+    "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
+    "sub total {\n    my ( $x, $y ) = @_;\n    return $x + $y;\n}\n\n1;\n",
+}
+_MORE_LANGUAGES_FIXES["perltidy-assert-tidy"] = _MORE_LANGUAGES_FIXES["perltidy-check"]
+_MORE_LANGUAGES_VERSIONS["perlcritic"] = "perlcritic --version"
+_MORE_LANGUAGES_VERSIONS["perltidy"] = "perltidy --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "lintr",
+        "r",
+        "lintr",
+        "persistent",
+        "lint",
+        "Rscript -e 'l <- lintr::lint(\"R/cart.R\"); print(l); quit(status = length(l) > 0)'",
+        r"R/cart\.R:\d+:\d+|\[\w+_linter\]",
+        {
+            "R/cart.R": "total <- function(prices, discount = 0) {\n"
+            "  sum(prices) * (100-discount) / 100\n}\n",
+        },
+        needs=("Rscript",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["lintr"] = {
+    "R/cart.R": "total <- function(prices, discount = 0) {\n"
+    "  sum(prices) * (100 - discount) / 100\n}\n",
+}
+_MORE_LANGUAGES_VERSIONS["lintr"] = (
+    'Rscript -e \'cat("lintr", format(packageVersion("lintr")), "\\n")\''
+)
+
+CUCUMBER_STEPS = (
+    "Given(/^prices (\\d+) and (\\d+)$/) do |a, b|\n  @prices = [a.to_i, b.to_i]\nend\n\n"
+    "Then(/^the total with (\\d+) percent off is (\\d+)$/) do |discount, want|\n"
+    "  expect(@prices.sum * (100 - discount.to_i) / 100).to eq(want.to_i)\nend\n"
+)
+_MORE_LANGUAGES += [
+    Case(
+        "cucumber-failure",
+        "ruby",
+        "cucumber",
+        "persistent",
+        "test",
+        "cucumber",
+        r"expected:|got:|ExpectationNotMetError|Failing Scenarios|^cucumber features/|\((\d+ )?failed",
+        {
+            "features/cart.feature": "Feature: Cart\n  Scenario: Total with discount\n"
+            "    Given prices 1000 and 500\n    Then the total with 10 percent off is 1215\n",
+            "features/step_definitions/cart_steps.rb": CUCUMBER_STEPS,
+        },
+        needs=("cucumber",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["cucumber-failure"] = {
+    "features/cart.feature": "Feature: Cart\n  Scenario: Total with discount\n"
+    "    Given prices 1000 and 500\n    Then the total with 10 percent off is 1350\n",
+}
+_MORE_LANGUAGES_VERSIONS["cucumber"] = "cucumber --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "phpmd",
+        "php",
+        "phpmd",
+        "persistent",
+        "lint",
+        "phpmd src text unusedcode",
+        r"\.php:\d+|Avoid unused",
+        {
+            "src/Cart.php": "<?php\n\nclass Cart\n{\n    public function total(array $prices): int\n"
+            "    {\n        $count = count($prices);\n        return array_sum($prices);\n    }\n}\n",
+        },
+        needs=("phpmd",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["phpmd"] = {
+    "src/Cart.php": "<?php\n\nclass Cart\n{\n    public function total(array $prices): int\n"
+    "    {\n        return array_sum($prices);\n    }\n}\n",
+}
+_MORE_LANGUAGES_VERSIONS["phpmd"] = "phpmd --version"
+
+_MORE_LANGUAGES += [
+    Case(
+        "shfmt",
+        "shell",
+        "shfmt",
+        "persistent",
+        "format",
+        "shfmt -d scripts",
+        r"^[-+][^-+]|^@@",
+        {
+            "scripts/deploy.sh": '#!/bin/bash\nset -eu\nif [ -n "$1" ];then\n'
+            'echo "deploying $1"\nfi\n',
+        },
+        needs=("shfmt",),
+    ),
+]
+_MORE_LANGUAGES_FIXES["shfmt"] = {
+    "scripts/deploy.sh": '#!/bin/bash\nset -eu\nif [ -n "$1" ]; then\n\techo "deploying $1"\nfi\n',
+}
+_MORE_LANGUAGES_VERSIONS["shfmt"] = "shfmt --version"
+
+
+# ------------------------------- Python and web tools: docs, coverage, API, protobuf, bundlers
+# Batch C: Python docs/lint/test tools and JS/TS build/lint tools.
+# Paste into eval/zoo/cases.py (uses Case, _py, _js from there).
+#
+# Packages (versions as installed in the zoo venv / node folder; no Debian package needed
+# beyond git for buf-breaking):
+#   PyPI: coverage==7.17.5 (coverage-fail-under; with pytest==9.2.0), sphinx==9.0.4,
+#         mkdocs==1.6.1, vulture==2.16, robotframework==7.5, typos==1.52.0, reuse==6.2.0,
+#         import-linter==2.17, twine==7.0.0 + build==1.6.1 (setup builds the sdist offline
+#         with --no-isolation, using the venv's setuptools==65.5.0; docutils==0.22.4),
+#         doctest: the venv's Python 3.11.7.
+#   npm:  ava@7.0.0, sass@1.108.2, less@4.9.1, htmlhint@1.9.2, @microsoft/api-extractor@7.60.1
+#         (its bundled TypeScript 6.0.3) + typescript@7.0.2 (tsc in setup),
+#         @bufbuild/buf@1.75.0, @biomejs/biome@2.6.8, oxlint@1.94.0, webpack@5.113.0 +
+#         webpack-cli@7.3.1; node v20.20.2.
+#   Debian: git (buf-breaking compares against .git#branch=main).
+# Skipped: tslint@6.1.3 crashes on typescript@7 (no JS API: "TypeError: Cannot read
+# properties of undefined (reading 'ES5')" in tslint/lib/language/utils.js) before linting.
+
+_API_SETUP = 'ln -sfn "$ZOO_NODE/node_modules" node_modules && tsc -p .'
+
+_PROTO_V1 = (
+    'syntax = "proto3";\n\npackage cart.v1;\n\nmessage Item {\n  string sku = 1;\n'
+    "  int32 quantity = 2;\n  int64 price_cents = 3;\n}\n"
+)
+
+_MIT = (
+    "MIT License\n\nCopyright (c) <year> <copyright holders>\n\n"
+    "Permission is hereby granted, free of charge, to any person obtaining a copy of this software "
+    'and associated documentation files (the "Software"), to deal in the Software without '
+    "restriction, including without limitation the rights to use, copy, modify, merge, publish, "
+    "distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the "
+    "Software is furnished to do so, subject to the following conditions:\n\n"
+    "The above copyright notice and this permission notice shall be included in all copies or "
+    "substantial portions of the Software.\n\n"
+    'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, '
+    "INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR "
+    "PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR "
+    "ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, "
+    "ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE "
+    "SOFTWARE.\n"
+)
+
+_DOCS_WEB_AND_PY: list[Case] = [
+    # ---------------------------------------------------------------- Python
+    _py(
+        "coverage-fail-under",
+        "coverage",
+        "test",
+        "coverage run -m pytest -q && coverage report --fail-under=90",
+        r"Coverage failure|^TOTAL",
+        cart_DOT_py="def total(prices):\n    return sum(prices)\n\n\n"
+        "def discount(price, percent):\n    if percent < 0:\n"
+        "        raise ValueError('negative discount')\n"
+        "    if percent > 100:\n        raise ValueError('discount above 100')\n"
+        "    return price * (100 - percent) // 100\n",
+        test_cart_DOT_py="from cart import total\n\n\ndef test_total():\n"
+        "    assert total([1, 2]) == 3\n",
+    ),
+    _py(
+        "sphinx-build-warning",
+        "sphinx",
+        "lint",
+        "sphinx-build -W -b html docs docs/_build",
+        r"WARNING|ERROR|build finished with problems",
+        docs__conf_DOT_py="project = 'zoo'\n",
+        docs__index_DOT_rst="Zoo\n===\n\n.. toctree::\n\n   install\n   usage\n",
+        docs__install_DOT_rst="Install\n=======\n\nRun ``pip install zoo``.\n",
+    ),
+    _py(
+        "mkdocs-strict",
+        "mkdocs",
+        "lint",
+        "mkdocs build --strict",
+        r"WARNING|Aborted",
+        mkdocs_DOT_yml="site_name: Zoo\nnav:\n  - Home: index.md\n  - Usage: usage.md\n",
+        docs__index_DOT_md="# Zoo\n\nAdds prices.\n",
+    ),
+    _py(
+        "vulture",
+        "vulture",
+        "lint",
+        "vulture .",
+        r"unused",
+        cart_DOT_py="def total(prices):\n    return sum(prices)\n\n\n"
+        "def old_total(prices):\n    return sum(prices) + 0\n\n\nprint(total([1, 2]))\n",
+    ),
+    _py(
+        "robot-failure",
+        "robot",
+        "test",
+        "robot tests/",
+        r"\| FAIL \||!=|tests?, \d+ passed, [1-9]\d* failed",
+        tests__cart_DOT_robot="*** Test Cases ***\nTotal Adds\n"
+        "    ${total} =    Evaluate    1 - 2\n    Should Be Equal As Integers    ${total}    3\n",
+    ),
+    _py(
+        "typos",
+        "typos",
+        "lint",
+        "typos",
+        r"^error:|╭▸",
+        README_DOT_md="# Zoo\n\nAdd teh prices and print the total.\n",
+        cart_DOT_py="def total(prices):\n    return sum(prices)\n",
+    ),
+    _py(
+        "reuse-lint",
+        "reuse",
+        "lint",
+        "reuse lint",
+        r"have no copyright|^\* /|not compliant with",
+        cart_DOT_py="def total(prices):\n    return sum(prices)\n",
+    ),
+    _py(
+        "import-linter-layers",
+        "import-linter",
+        "lint",
+        "lint-imports",
+        r"BROKEN|not allowed to import|-> |broken\.",
+        _DOT_importlinter="[importlinter]\nroot_package = shop\n\n"
+        "[importlinter:contract:layers]\nname = Layers\ntype = layers\n"
+        "layers =\n    shop.api\n    shop.db\n",
+        shop____init___DOT_py="",
+        shop__api_DOT_py="from shop import db\n\n\ndef get(id):\n    return db.load(id)\n",
+        shop__db_DOT_py="from shop.api import get\n\n\ndef load(id):\n    return {'id': id}\n",
+    ),
+    Case(
+        "twine-check",
+        "python",
+        "twine",
+        "persistent",
+        "lint",
+        "twine check dist/*",
+        r"FAILED|ERROR|line \d+:",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+            'build-backend = "setuptools.build_meta"\n\n[project]\nname = "zoo-cart"\n'
+            'version = "1.0.0"\nreadme = "README.rst"\n\n'
+            '[tool.setuptools]\npy-modules = ["cart"]\n',
+            "README.rst": "Zoo cart\n====\n\nAdds prices. See `the docs <https://example.test/docs>`_\n",
+            "cart.py": "def total(prices):\n    return sum(prices)\n",
+        },
+        setup="python -m build --sdist --no-isolation",
+        needs=("twine",),
+    ),
+    _py(
+        "doctest-failure",
+        "doctest",
+        "test",
+        "python -m doctest cart.py",
+        r"^File .*line \d+|Failed example|Expected|Got|Test Failed",
+        cart_DOT_py="def total(prices, discount=0):\n"
+        '    """Sum the prices, less a discount in percent.\n\n'
+        "    >>> total([1000, 500], discount=10)\n    1215\n"
+        '    """\n    return sum(prices) * (100 - discount) // 100\n',
+    ),
+    # ---------------------------------------------------------------- JavaScript / TypeScript
+    _js(
+        "ava-failure",
+        "ava",
+        "test",
+        "ava",
+        r"✘|Difference|test failed|tests failed|test\.js:\d+",
+        package_DOT_json='{ "name": "zoo", "private": true, "type": "module" }\n',
+        sum_DOT_js="export const sum = (a, b) => a - b;\n",
+        test_DOT_js="import test from 'ava';\nimport { sum } from './sum.js';\n\n"
+        "test('adds 1 + 2 to equal 3', (t) => {\n  t.is(sum(1, 2), 3);\n});\n",
+    ),
+    _js(
+        "sass-syntax-error",
+        "sass",
+        "syntax_error",
+        "sass src/app.scss out.css",
+        r"Error|app\.scss \d+:\d+",
+        src__app_DOT_scss="$primary: #336699;\n\n.button {\n  color: $primary;\n"
+        "  &:hover {\n    text-decoration: underline;\n}\n",
+    ),
+    _js(
+        "lessc-undefined-variable",
+        "lessc",
+        "compile",
+        "lessc src/app.less out.css",
+        r"Error|undefined",
+        src__app_DOT_less="@primary: #336699;\n\n.button {\n  color: @primay;\n}\n",
+    ),
+    _js(
+        "htmlhint",
+        "htmlhint",
+        "lint",
+        "htmlhint index.html",
+        r"L\d+ \||\(\w[\w-]*\)|found \d+ errors?",
+        index_DOT_html='<!DOCTYPE html>\n<html lang="en">\n<head>\n  <title>Zoo</title>\n</head>\n'
+        '<body>\n  <p id="total">Total</p>\n  <p id="total">Sum</p>\n'
+        "</body>\n</html>\n",
+    ),
+    Case(
+        "api-extractor-changed",
+        "typescript",
+        "api-extractor",
+        "persistent",
+        "lint",
+        "api-extractor run",
+        r"Warning:|Error:|completed with (errors|warnings)",
+        {
+            "package.json": '{ "name": "zoo-cart", "version": "1.0.0",'
+            ' "types": "dist/index.d.ts" }\n',
+            "tsconfig.json": '{\n  "compilerOptions": {\n    "declaration": true,\n'
+            '    "emitDeclarationOnly": true,\n    "rootDir": "src",\n'
+            '    "outDir": "dist",\n    "strict": true\n  },\n'
+            '  "include": ["src"]\n}\n',
+            "src/index.ts": "/** @public */\n"
+            "export function total(prices: number[], discount: number): number {\n"
+            "  return (prices.reduce((a, b) => a + b, 0) * (100 - discount)) / 100;\n}\n",
+            "api-extractor.json": "{\n"
+            '  "$schema": "https://developer.microsoft.com/json-schemas/api-extractor/v7/api-extractor.schema.json",\n'
+            '  "mainEntryPointFilePath": "<projectFolder>/dist/index.d.ts",\n'
+            '  "apiReport": { "enabled": true },\n'
+            '  "docModel": { "enabled": false },\n'
+            '  "dtsRollup": { "enabled": false },\n'
+            '  "tsdocMetadata": { "enabled": false }\n}\n',
+            "etc/zoo-cart.api.md": '## API Report File for "zoo-cart"\n\n'
+            "> Do not edit this file. It is a report generated by [API Extractor](https://api-extractor.com/).\n\n"
+            "```ts\n\n// @public (undocumented)\n"
+            "export function total(prices: number[]): number;\n\n"
+            "// (No @packageDocumentation comment for this package)\n\n```\n",
+        },
+        setup=_API_SETUP,
+        needs=("api-extractor", "tsc"),
+    ),
+    Case(
+        "buf-breaking",
+        "protobuf",
+        "buf",
+        "persistent",
+        "lint",
+        "buf breaking proto --against '.git#branch=main,subdir=proto'",
+        r"proto:\d+:\d+:",
+        {
+            "proto/buf.yaml": "version: v2\nbreaking:\n  use:\n    - FILE\n",
+            "proto/cart/v1/cart.proto": 'syntax = "proto3";\n\npackage cart.v1;\n\nmessage Item {\n'
+            "  string sku = 1;\n  int64 price_cents = 3;\n}\n",
+        },
+        # The previous version (with `quantity`) committed on main; the working tree drops it.
+        setup="git init -q -b main && cp proto/cart/v1/cart.proto .git/new.proto && "
+        f"printf '%s' '{_PROTO_V1}' > proto/cart/v1/cart.proto && git add -A && "
+        "git -c user.name=zoo -c user.email=zoo@example.test commit -qm v1 && "
+        "mv .git/new.proto proto/cart/v1/cart.proto",
+        needs=("buf", "git"),
+    ),
+    Case(
+        "buf-lint",
+        "protobuf",
+        "buf",
+        "persistent",
+        "lint",
+        "buf lint proto",
+        r"proto:\d+:\d+:",
+        {
+            "proto/buf.yaml": "version: v2\nlint:\n  use:\n    - STANDARD\n",
+            "proto/cart/v1/cart.proto": 'syntax = "proto3";\n\npackage cart.v1;\n\n'
+            "message cart_item {\n"
+            "  string sku = 1;\n  int32 quantity = 2;\n}\n",
+        },
+        needs=("buf",),
+    ),
+    _js(
+        "biome-lint",
+        "biome",
+        "lint",
+        "biome lint src",
+        r"lint/\w+/\w+|×|Found \d+ errors?",
+        src__app_DOT_js="export function total(prices) {\n  debugger;\n"
+        "  return prices.reduce((a, b) => a + b, 0);\n}\n",
+    ),
+    _js(
+        "oxlint",
+        "oxlint",
+        "lint",
+        "oxlint --deny-warnings src",
+        r"^::(warning|error) |Found \d+ warnings? and \d+ errors?",
+        src__app_DOT_js="export function total(prices) {\n  debugger;\n"
+        "  return prices.reduce((a, b) => a + b, 0);\n}\n",
+    ),
+    _js(
+        "webpack-module-not-found",
+        "webpack",
+        "import_error",
+        "webpack --mode production",
+        r"ERROR|not found|Can't resolve|Did you mean|compiled with",
+        src__index_DOT_js="import { total } from './cart';\n\nconsole.log(total([1, 2]));\n",
+        src__carts_DOT_js="export const total = (prices) => prices.reduce((a, b) => a + b, 0);\n",
+    ),
+]
+
+_DOCS_WEB_AND_PY_FIXES: dict[str, dict[str, str]] = {
+    "coverage-fail-under": {
+        "test_cart.py": "import pytest\n\nfrom cart import discount, total\n\n\ndef test_total():\n"
+        "    assert total([1, 2]) == 3\n\n\ndef test_discount():\n"
+        "    assert discount(1000, 10) == 900\n\n\n"
+        "@pytest.mark.parametrize('percent', [-1, 101])\ndef test_discount_out_of_range(percent):\n"
+        "    with pytest.raises(ValueError):\n        discount(1000, percent)\n",
+    },
+    "sphinx-build-warning": {"docs/usage.rst": "Usage\n=====\n\nCall ``cart.total``.\n"},
+    "mkdocs-strict": {
+        "docs/usage.md": "# Usage\n\nCall `cart.total`.\n",
+    },
+    "vulture": {
+        "cart.py": "def total(prices):\n    return sum(prices)\n\n\nprint(total([1, 2]))\n"
+    },
+    "robot-failure": {
+        "tests/cart.robot": "*** Test Cases ***\nTotal Adds\n"
+        "    ${total} =    Evaluate    1 + 2\n    Should Be Equal As Integers    ${total}    3\n",
+    },
+    "typos": {"README.md": "# Zoo\n\nAdd the prices and print the total.\n"},
+    "import-linter-layers": {
+        "shop/db.py": "def load(id):\n    return {'id': id}\n",
+    },
+    "reuse-lint": {
+        "cart.py": "# SPDX-FileCopyrightText: 2026 Zoo Contributors\n#\n"
+        "# SPDX-License-Identifier: MIT\n\n\ndef total(prices):\n    return sum(prices)\n",
+        "LICENSES/MIT.txt": _MIT,
+    },
+    "twine-check": {
+        "README.rst": "Zoo cart\n========\n\nAdds prices. See `the docs <https://example.test/docs>`_\n",
+    },
+    "doctest-failure": {
+        "cart.py": "def total(prices, discount=0):\n"
+        '    """Sum the prices, less a discount in percent.\n\n'
+        "    >>> total([1000, 500], discount=10)\n    1350\n"
+        '    """\n    return sum(prices) * (100 - discount) // 100\n',
+    },
+    "ava-failure": {"sum.js": "export const sum = (a, b) => a + b;\n"},
+    "sass-syntax-error": {
+        "src/app.scss": "$primary: #336699;\n\n.button {\n  color: $primary;\n"
+        "  &:hover {\n    text-decoration: underline;\n  }\n}\n",
+    },
+    "lessc-undefined-variable": {
+        "src/app.less": "@primary: #336699;\n\n.button {\n  color: @primary;\n}\n",
+    },
+    "htmlhint": {
+        "index.html": '<!DOCTYPE html>\n<html lang="en">\n<head>\n  <title>Zoo</title>\n</head>\n'
+        '<body>\n  <p id="total">Total</p>\n  <p id="sum">Sum</p>\n</body>\n</html>\n',
+    },
+    "api-extractor-changed": {
+        "etc/zoo-cart.api.md": '## API Report File for "zoo-cart"\n\n'
+        "> Do not edit this file. It is a report generated by [API Extractor](https://api-extractor.com/).\n\n"
+        "```ts\n\n// @public (undocumented)\n"
+        "export function total(prices: number[], discount: number): number;\n\n"
+        "// (No @packageDocumentation comment for this package)\n\n```\n",
+    },
+    "buf-breaking": {"proto/cart/v1/cart.proto": _PROTO_V1},
+    "buf-lint": {
+        "proto/cart/v1/cart.proto": 'syntax = "proto3";\n\npackage cart.v1;\n\nmessage CartItem {\n'
+        "  string sku = 1;\n  int32 quantity = 2;\n}\n",
+    },
+    "biome-lint": {
+        "src/app.js": "export function total(prices) {\n"
+        "  return prices.reduce((a, b) => a + b, 0);\n}\n",
+    },
+    "oxlint": {
+        "src/app.js": "export function total(prices) {\n"
+        "  return prices.reduce((a, b) => a + b, 0);\n}\n",
+    },
+    "webpack-module-not-found": {
+        "src/index.js": "import { total } from './carts';\n\nconsole.log(total([1, 2]));\n",
+    },
+}
+
+_DOCS_WEB_AND_PY_VERSIONS = {
+    "coverage": "coverage --version",
+    "sphinx": "sphinx-build --version",
+    "mkdocs": "mkdocs --version",
+    "vulture": "vulture --version",
+    "robot": "robot --version",
+    "typos": "typos --version",
+    "reuse": "reuse --version",
+    "import-linter": "pip show import-linter | sed -n 's/^Version: /import-linter /p'",
+    "twine": "twine --version",
+    "doctest": "python --version",
+    "ava": "ava --version",
+    "sass": "sass --version",
+    "lessc": "lessc --version",
+    "htmlhint": "htmlhint --version",
+    # api-extractor --version prints a coloured banner; webpack-cli 7 --version a bare rule.
+    "api-extractor": "node -p \"'api-extractor ' + require(process.env.ZOO_NODE + "
+    "'/node_modules/@microsoft/api-extractor/package.json').version\"",
+    "buf": "buf --version",
+    "biome": "biome --version",
+    "oxlint": "oxlint --version",
+    "webpack": "node -p \"'webpack ' + require(process.env.ZOO_NODE + "
+    "'/node_modules/webpack/package.json').version\"",
+}
+
+
+CASES: list[Case] = [*PERSISTENT, *_NATIVE, *_MORE_LANGUAGES, *_DOCS_WEB_AND_PY, *TRANSIENT]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
 # Each pair (the failing run, the passing one) measures the last-green-run baseline.
@@ -1373,4 +2426,13 @@ FIXES: dict[str, dict[str, str]] = {
         "test/cart.bats": '@test "total adds" {\n  result=$((1 + 2))\n  [ "$result" -eq 3 ]\n}\n'
     },
     "mix-test-failure": {"lib/zoo.ex": "defmodule Zoo do\n  def add(a, b), do: a + b\nend\n"},
+}
+FIXES.update({**_NATIVE_FIXES, **_MORE_LANGUAGES_FIXES, **_DOCS_WEB_AND_PY_FIXES})
+
+# How the tools of the later sections tell their versions (generate.py's VERSION_COMMANDS
+# has the others).
+MORE_VERSION_COMMANDS: dict[str, str] = {
+    **_NATIVE_VERSIONS,
+    **_MORE_LANGUAGES_VERSIONS,
+    **_DOCS_WEB_AND_PY_VERSIONS,
 }

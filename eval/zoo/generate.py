@@ -1,7 +1,7 @@
 """Regenerate the tool zoo: real output of real tools, as labelled CI logs.
 
     sudo python3 eval/zoo/generate.py            # every case (a few minutes)
-    sudo python3 eval/zoo/generate.py --only cargo-  # the cases whose id starts so
+    sudo python3 eval/zoo/generate.py --only cargo-,go-  # the cases whose id starts so
 
 Needs root (Debian packages, a network namespace for the fault servers) and the
 package registries. Not run in CI: its output is committed. For each case in
@@ -28,6 +28,7 @@ private.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -39,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES, FIXES, NET, Case
+from cases import CASES, FIXES, MORE_VERSION_COMMANDS, NET, Case
 
 HERE = Path(__file__).resolve().parent
 SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
@@ -86,6 +87,32 @@ APT_PACKAGES = [
     "ocaml-dune",
     "openssh-client",
     "dirmngr",
+    "meson",
+    "ninja-build",
+    "automake",
+    "autoconf",
+    "make",
+    "valgrind",
+    "clang-tools",
+    "clang-format",
+    "gfortran",
+    "fpc",
+    "ldc",
+    "nim",
+    "mono-mcs",
+    "ant",
+    "checkstyle",
+    "clojure",
+    "emacs-nox",
+    "ghc",
+    "hlint",
+    "erlang-common-test",
+    "libperl-critic-perl",
+    "perltidy",
+    "r-cran-lintr",
+    "cucumber",
+    "phpmd",
+    "shfmt",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -109,6 +136,18 @@ PIP_PACKAGES = [
     "sqlfluff==4.5.0",
     "requests==2.34.2",
     "awscli==1.46.2",
+    "tox==4.67.15",
+    "nox==2026.10.20",
+    "coverage==7.17.5",
+    "sphinx==9.0.4",
+    "mkdocs==1.6.1",
+    "vulture==2.16",
+    "robotframework==7.5",
+    "typos==1.52.0",
+    "reuse==6.2.0",
+    "import-linter==2.17",
+    "twine==7.0.0",
+    "build==1.6.1",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -134,6 +173,16 @@ NPM_PACKAGES = [
     "@commitlint/cli@20.5.3",
     "@commitlint/config-conventional@20.5.3",
     "tape@5.10.2",  # the last major that runs on Node 20 (Debian 12 has 18, the zoo 20)
+    "ava@7.0.0",
+    "sass@1.108.2",
+    "less@4.9.1",
+    "htmlhint@1.9.2",
+    "@microsoft/api-extractor@7.60.1",
+    "@bufbuild/buf@1.75.0",
+    "@biomejs/biome@2.6.8",
+    "oxlint@1.94.0",
+    "webpack@5.113.0",
+    "webpack-cli@7.3.1",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
@@ -448,17 +497,19 @@ def wrap_other(case: Case, output: str, code: int, ci: str) -> str:
 FRAMINGS = ("travis", "gitlab", "jenkins")
 
 
-def chunk(case: Case, output: str) -> str:
+def chunk(case: Case, output: str, as_runner: bool = False) -> str:
+    """The lines that explain the failure; `as_runner`: as the job log shows them (a
+    workflow command the tool printed becomes `##[warning]…`)."""
     key = re.compile(case.key, re.MULTILINE)
     picked = [line for line in output.splitlines() if key.search(line)]
-    return "\n".join(picked[:8])
+    return "\n".join(as_runner_shows(line) if as_runner else line for line in picked[:8])
 
 
 def versions(cases: list[Case]) -> dict[str, str]:
     env = _environment(SCRATCH / "home")
     found = {}
     for tool in sorted({case.tool for case in cases}):
-        command = VERSION_COMMANDS.get(tool)
+        command = {**VERSION_COMMANDS, **MORE_VERSION_COMMANDS}.get(tool)
         if command is None:
             continue
         done = _run(command, env=env)
@@ -469,12 +520,17 @@ def versions(cases: list[Case]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="", help="only the cases whose id starts with this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the cases whose id starts with this (several, separated by commas)",
+    )
     parser.add_argument("--skip-prepare", action="store_true", help="tools are installed")
     args = parser.parse_args(argv)
     if not args.skip_prepare:
         prepare()
-    cases = [c for c in CASES if c.id.startswith(args.only)]
+    prefixes = tuple(args.only.split(","))
+    cases = [c for c in CASES if c.id.startswith(prefixes)]
     labels_path = HERE / "labels.jsonl"
     labels = {}
     if labels_path.exists():
@@ -482,7 +538,9 @@ def main(argv: list[str] | None = None) -> int:
             label = json.loads(line)
             labels[label["path"]] = label
     problems = []
-    with FaultServers():
+    # The fault servers are for the transient cases; persistent ones run without them.
+    needs_servers = any(case.kind == "transient" for case in cases)
+    with FaultServers() if needs_servers else contextlib.nullcontext():
         for case in cases:
             outcome = run_case(case)
             if outcome is None:
@@ -521,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
                     "ci": ci,
                     "command": case.command,
                     "exit_code": code,
-                    "chunk": chunk(case, output),
+                    "chunk": chunk(case, output, as_runner=ci == "github_actions"),
                 }
                 if baseline is not None and ci == "github_actions":
                     labels[f"{folder}/{case.id}.log"]["baseline"] = baseline

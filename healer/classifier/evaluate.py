@@ -34,6 +34,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     "import": frozenset({"import_error", "dependency", "compile"}),
     "dependency": frozenset({"dependency", "import_error"}),
     "config": frozenset({"config"}),
+    "crash": frozenset({"crash"}),
     "network": frozenset({"network"}),
     "service_unavailable": frozenset({"service_unavailable", "network"}),
     "rate_limit": frozenset({"rate_limit"}),
