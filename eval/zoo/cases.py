@@ -7,6 +7,7 @@ against a fault server. The label (kind, category) is known by construction.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 # The fault servers' addresses inside their network namespace (see faults.py).
@@ -2355,7 +2356,199 @@ _DOCS_WEB_AND_PY_VERSIONS = {
 }
 
 
-CASES: list[Case] = [*PERSISTENT, *_NATIVE, *_MORE_LANGUAGES, *_DOCS_WEB_AND_PY, *TRANSIENT]
+# ------------------------- more clients: gh, git-lfs, poetry, the Hugging Face Hub, Coveralls,
+# ansible-galaxy, Mercurial, corepack, node-gyp, Playwright's browser download, the Actions
+# toolkit's tool cache and artifact upload
+def _with_setup(cases: list[Case], setup: str) -> list[Case]:
+    """`_per_fault` cases with an unrecorded preparation step."""
+    return [dataclasses.replace(case, setup=setup) for case in cases]
+
+
+_LINK_NODE = 'ln -sfn "$ZOO_NODE/node_modules" node_modules'
+_GIT_COMMIT = (
+    "git init -q && git add . && "
+    "git -c user.name=zoo -c user.email=zoo@example.test commit -qm init"
+)
+_LFS_POINTER = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+    "size 12345\n"
+)
+_POETRY_PYPROJECT = (
+    '[project]\nname = "zoo"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+    'dependencies = ["requests"]\n\n[tool.poetry]\npackage-mode = false\n\n'
+    '[[tool.poetry.source]]\nname = "mirror"\nurl = "{url}/simple/"\npriority = "primary"\n'
+)
+# An unsigned runner token carrying the Actions.Results scope @actions/artifact reads.
+_RUNTIME_TOKEN = (
+    "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+    "eyJzY3AiOiJBY3Rpb25zLlJlc3VsdHM6Y2U3ZjU0YzctNjFjNy00YWFlLTg4N2YtMzBkYTQ3NWY1ZjFhOmNh"
+    "Mzk1MDg1LTA0MGEtNTI2Yi0yY2U4LWJkYzg1ZjY5Mjc3NCJ9."
+)
+
+_MORE_CLIENTS = [
+    *_per_fault(
+        "gh",
+        "GH_ENTERPRISE_TOKEN=x GH_HOST={host} gh api repos/o/r",
+        r"dial tcp|error connecting|check your internet",
+        ("refused", "dns", "unreachable"),
+        needs=("gh",),
+    ),
+    *_with_setup(
+        _per_fault(
+            "git-lfs",
+            "git -c lfs.dialtimeout=3 -c lfs.activitytimeout=3 -c lfs.transfer.maxretries=1 "
+            "lfs pull",
+            r"batch response|Failed to fetch",
+            ("refused", "reset", "no-answer", "dns", "503", "502", "500"),
+            files={
+                "model.bin": _LFS_POINTER,
+                ".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n",
+                ".lfsconfig": "[lfs]\n\turl = {url}/lfs\n",
+            },
+            needs=("git", "git-lfs"),
+        ),
+        _GIT_COMMIT,
+    ),
+    *_per_fault(
+        "poetry",
+        "POETRY_CACHE_DIR=./.poetry-cache POETRY_VIRTUALENVS_IN_PROJECT=true "
+        "POETRY_REQUESTS_TIMEOUT=3 poetry install --no-root --no-interaction",
+        r"All attempts to connect|\d{3} (?:Server|Client) Error|Probable Causes|^\s+- the ",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "500", "429"),
+        files={"pyproject.toml": _POETRY_PYPROJECT},
+        needs=("poetry",),
+    ),
+    *_per_fault(
+        "huggingface-hub",
+        "HF_ENDPOINT={url} HF_HOME=./.hf HF_HUB_ETAG_TIMEOUT=2 HF_HUB_DOWNLOAD_TIMEOUT=2 "
+        'python -c "from huggingface_hub import hf_hub_download; '
+        "hf_hub_download('org/model', 'config.json')\"",
+        r"thrown while requesting|^huggingface_hub\.errors\.\w+: |^httpx2\.\w+Error: ",
+        ("refused", "reset", "dns", "tls", "503", "502", "500", "429"),
+        needs=("python", "hf"),
+    ),
+    *_with_setup(
+        _per_fault(
+            "coveralls",
+            "COVERALLS_HOST={url} COVERALLS_REPO_TOKEN=x coveralls",
+            r"Error running coveralls|^[\w.]+(?:Error|Exception): ",
+            ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+            files={"app.py": "def add(a, b):\n    return a + b\n\n\nassert add(1, 2) == 3\n"},
+            needs=("coveralls", "coverage", "git"),
+        ),
+        _GIT_COMMIT + " && coverage run app.py",
+    ),
+    *_per_fault(
+        "ansible-galaxy",
+        "ansible-galaxy collection install community.general --timeout 3 -s {url}",
+        r"^\[ERROR\]|Skipping Galaxy server|^<urlopen error|^\[Errno",
+        ("refused", "reset", "dns", "tls", "503", "500"),
+        needs=("ansible-galaxy",),
+    ),
+    *_per_fault(
+        "hg",
+        "hg clone --config http.timeout=3 {url}/repo",
+        r"^abort:",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "502", "500", "429"),
+        needs=("hg",),
+    ),
+    *_per_fault(
+        "corepack",
+        "COREPACK_HOME=./.corepack COREPACK_ENABLE_DOWNLOAD_PROMPT=0 "
+        "COREPACK_NPM_REGISTRY={url} corepack pnpm@9.0.0 --version",
+        r"^\w*Error: |\[cause\]: |code: '|^TypeError",
+        ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        needs=("corepack",),
+    ),
+    *_per_fault(
+        "node-gyp",
+        "node-gyp install --dist-url={url} --devdir=./.node-gyp",
+        r"gyp ERR! (?:install error|stack (?!at ))|gyp WARN install got an error",
+        ("refused", "reset", "dns", "tls", "503", "500", "cut-short"),
+        needs=("node-gyp",),
+    ),
+    *_with_setup(
+        _per_fault(
+            "playwright",
+            "PLAYWRIGHT_BROWSERS_PATH=./.browsers PLAYWRIGHT_DOWNLOAD_CONNECTION_TIMEOUT=3000 "
+            "PLAYWRIGHT_DOWNLOAD_HOST={url} npx playwright-core install chromium",
+            r"^Error: |^Failed to install browsers",
+            (
+                "refused",
+                "reset",
+                "no-answer",
+                "dns",
+                "tls",
+                "503",
+                "502",
+                "500",
+                "429",
+                "cut-short",
+            ),
+            needs=("npx", "playwright-core"),
+        ),
+        _LINK_NODE,
+    ),
+    # What actions/setup-node (and the other setup-* actions) run: tool-cache's
+    # downloadTool, its error passed to core.setFailed.
+    *_with_setup(
+        _per_fault(
+            "actions-tool-cache",
+            'RUNNER_TEMP=$PWD/.tmp RUNNER_TOOL_CACHE=$PWD/.toolcache node --input-type=module -e "'
+            "import * as tc from '@actions/tool-cache'; import * as core from '@actions/core'; "
+            "try {{ await tc.downloadTool('{url}/dist/v20.20.2/node-v20.20.2-linux-x64.tar.gz') }} "
+            'catch (e) {{ core.setFailed(e.message) }}"',
+            r"^::error::|^(?:connect|read|write|getaddrinfo) E[A-Z]+|^Unexpected HTTP response|^aborted$",
+            ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+            needs=("node",),
+        ),
+        _LINK_NODE,
+    ),
+    # What actions/upload-artifact runs: uploadArtifact, its error passed to core.setFailed.
+    *_with_setup(
+        _per_fault(
+            "actions-artifact",
+            "ACTIONS_RESULTS_URL={url}/ ACTIONS_RUNTIME_TOKEN=" + _RUNTIME_TOKEN + " "
+            'node --input-type=module -e "'
+            "import {{ DefaultArtifactClient }} from '@actions/artifact'; "
+            "import * as core from '@actions/core'; "
+            "try {{ await new DefaultArtifactClient().uploadArtifact('coverage', "
+            "['coverage.txt'], '.') }} catch (e) {{ core.setFailed(e.message) }}\"",
+            r"^::error::|^Attempt \d+ of \d+ failed",
+            ("refused", "reset", "dns", "tls"),
+            files={"coverage.txt": "lines: 87%\n"},
+            needs=("node",),
+        ),
+        _LINK_NODE,
+    ),
+]
+
+
+_MORE_CLIENTS_VERSIONS = {
+    "gh": "gh --version | head -1",
+    "git-lfs": "git lfs version",
+    "poetry": "poetry --version",
+    "huggingface-hub": "python -c 'import huggingface_hub as h; print(\"huggingface_hub\", h.__version__)'",
+    "coveralls": "coveralls --version",
+    "ansible-galaxy": "ansible-galaxy --version | head -1",
+    "hg": "hg --version -q",
+    "corepack": "corepack --version",
+    "node-gyp": "node-gyp --version",
+    "playwright": "playwright-core --version",
+    "actions-tool-cache": "node -p \"'@actions/tool-cache ' + require('$ZOO_NODE/node_modules/@actions/tool-cache/package.json').version\"",
+    "actions-artifact": "node -p \"'@actions/artifact ' + require('$ZOO_NODE/node_modules/@actions/artifact/package.json').version\"",
+}
+
+
+CASES: list[Case] = [
+    *PERSISTENT,
+    *_NATIVE,
+    *_MORE_LANGUAGES,
+    *_DOCS_WEB_AND_PY,
+    *TRANSIENT,
+    *_MORE_CLIENTS,
+]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
 # Each pair (the failing run, the passing one) measures the last-green-run baseline.
@@ -2435,4 +2628,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_NATIVE_VERSIONS,
     **_MORE_LANGUAGES_VERSIONS,
     **_DOCS_WEB_AND_PY_VERSIONS,
+    **_MORE_CLIENTS_VERSIONS,
 }

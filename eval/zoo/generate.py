@@ -424,6 +424,13 @@ def run_case(case: Case, fixed: bool = False) -> tuple[int, str] | None:
 _WORKFLOW_COMMAND = re.compile(r"^::(error|warning|notice)(?: [^:]*)?::(.*)$")
 
 
+def without_debug(output: str) -> str:
+    """The output without `::debug::` workflow commands: a job log hides them unless step
+    debugging is on, and nobody pastes them."""
+    kept = [line for line in output.splitlines(keepends=True) if not line.startswith("::debug::")]
+    return "".join(kept)
+
+
 def as_runner_shows(line: str) -> str:
     """A workflow command a tool printed, as the job log shows it (`##[error]text`)."""
     match = _WORKFLOW_COMMAND.match(line)
@@ -547,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
                 problems.append(f"{case.id}: a tool it needs is missing ({', '.join(case.needs)})")
                 continue
             code, output = outcome
+            output = without_debug(output)
             if code == 0:
                 problems.append(f"{case.id}: exited 0; the fault did not show")
                 continue
@@ -559,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     baseline = f"green/{case.id}.log"
                     (HERE / "green").mkdir(exist_ok=True)
-                    (HERE / baseline).write_text(wrap_gha(case, green[1], 0))
+                    (HERE / baseline).write_text(wrap_gha(case, without_debug(green[1]), 0))
             framing = FRAMINGS[CASES.index(case) % len(FRAMINGS)]
             for folder, text, ci in (
                 ("logs", wrap_gha(case, output, code), "github_actions"),
