@@ -113,6 +113,14 @@ APT_PACKAGES = [
     "cucumber",
     "phpmd",
     "shfmt",
+    "gh",
+    "git-lfs",
+    "protobuf-compiler",
+    "libxml2-utils",
+    "texlive-latex-base",
+    "chktex",
+    "gettext",
+    "scala",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -148,6 +156,19 @@ PIP_PACKAGES = [
     "import-linter==2.17",
     "twine==7.0.0",
     "build==1.6.1",
+    "poetry==2.5.1",
+    "huggingface_hub==2.4.0",
+    "coveralls==4.1.0",
+    "ansible-core==2.19.14",
+    "mercurial==7.2.4",
+    "ty==0.0.108",
+    "django==5.2.17",
+    "deptry==0.25.1",
+    "cfn-lint==1.58.0",
+    "check-jsonschema==0.39.0",
+    "mdformat==1.0.0",
+    "pre-commit==4.7.0",
+    "hypothesis==6.170.17",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -183,6 +204,22 @@ NPM_PACKAGES = [
     "oxlint@1.94.0",
     "webpack@5.113.0",
     "webpack-cli@7.3.1",
+    "node-gyp@12.4.0",
+    "playwright-core@1.65.1",
+    "@actions/tool-cache@4.0.0",
+    "@actions/artifact@6.2.1",
+    "@actions/core@3.0.1",
+    "@playwright/test@1.65.1",
+    "@babel/cli@7.29.7",
+    "@babel/core@7.29.13",  # Babel 8 clashes with jest 30's peer @babel/core 7
+    "rollup@4.68.8",
+    "vite@8.4.0",
+    "knip@6.44.2",
+    "@stoplight/spectral-cli@6.16.3",
+    "html-validate@10.17.0",  # 11 needs Node 22.22
+    "remark-cli@12.0.1",
+    "remark-preset-lint-recommended@7.0.1",
+    "license-checker@25.0.1",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
