@@ -3231,6 +3231,88 @@ _LOCK_DRIFT_FIXES: dict[str, dict[str, str]] = {
 }
 
 
+# ------------------------------------------------------------------- Bun and Deno
+_BUN_DENO: list[Case] = [
+    Case(
+        "bun-test-failure",
+        "typescript",
+        "bun test",
+        "persistent",
+        "test",
+        "bun test",
+        r"\(fail\)|error: expect|Expected|Received|\d+ fail",
+        {
+            "cart.test.ts": 'import { expect, test } from "bun:test";\n\n'
+            'test("adds", () => {\n  expect(1 - 2).toBe(3);\n});\n'
+        },
+        needs=("bun",),
+    ),
+    Case(
+        "bun-build-unresolved",
+        "typescript",
+        "bun build",
+        "persistent",
+        "import_error",
+        "bun build ./src/index.ts --outdir out",
+        r"Could not resolve|error:",
+        {
+            "src/index.ts": 'import { total } from "./carts";\n\nconsole.log(total([1, 2]));\n',
+            "src/cart.ts": "export const total = (p: number[]) => p.reduce((a, b) => a + b, 0);\n",
+        },
+        needs=("bun",),
+    ),
+    Case(
+        "deno-test-failure",
+        "typescript",
+        "deno test",
+        "persistent",
+        "test",
+        "deno test",
+        r"FAILED|ERRORS|error: Error|=> ",
+        {
+            "cart_test.ts": 'Deno.test("adds", () => {\n  const total = 1 - 2;\n'
+            "  if (total !== 3) throw new Error(`expected 3, got ${total}`);\n});\n"
+        },
+        needs=("deno",),
+    ),
+    Case(
+        "deno-lint",
+        "typescript",
+        "deno lint",
+        "persistent",
+        "lint",
+        "deno lint",
+        r"error\[|Found \d+ problems?|no-",
+        {
+            "cart.ts": "export function total(prices: number[]) {\n  debugger;\n  return prices.length;\n}\n"
+        },
+        needs=("deno",),
+    ),
+    Case(
+        "deno-fmt-check",
+        "typescript",
+        "deno fmt",
+        "persistent",
+        "format",
+        "deno fmt --check",
+        r"not formatted|from .*cart\.ts",
+        {"cart.ts": "export function total( prices:number[] ){return prices.length}\n"},
+        needs=("deno",),
+    ),
+    Case(
+        "deno-check-type-error",
+        "typescript",
+        "deno check",
+        "persistent",
+        "type_error",
+        "deno check main.ts",
+        r"TS\d+|error:",
+        {"main.ts": 'const count: number = "three";\nconsole.log(count);\n'},
+        needs=("deno",),
+    ),
+]
+
+
 # ------------------------- more clients: gh, git-lfs, poetry, the Hugging Face Hub, Coveralls,
 # ansible-galaxy, Mercurial, corepack, node-gyp, Playwright's browser download, the Actions
 # toolkit's tool cache and artifact upload
@@ -3423,6 +3505,7 @@ CASES: list[Case] = [
     *_DOCS_WEB_AND_PY,
     *_MORE_CHECKS,
     *_LOCK_DRIFT,
+    *_BUN_DENO,
     *TRANSIENT,
     *_MORE_CLIENTS,
 ]

@@ -220,6 +220,8 @@ NPM_PACKAGES = [
     "remark-cli@12.0.1",
     "remark-preset-lint-recommended@7.0.1",
     "license-checker@25.0.1",
+    "bun@1.4.5",
+    "deno@2.9.6",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
@@ -328,6 +330,12 @@ VERSION_COMMANDS = {
     "commitlint": "commitlint --version",
     "tape": "node -p \"'tape ' + require('$ZOO_NODE/node_modules/tape/package.json').version\"",
     "gpg": "gpg --version | head -1",
+    "bun test": "bun --version",
+    "bun build": "bun --version",
+    "deno test": "deno --version | head -1",
+    "deno lint": "deno --version | head -1",
+    "deno fmt": "deno --version | head -1",
+    "deno check": "deno --version | head -1",
 }
 
 
