@@ -7,7 +7,6 @@ against a fault server. The label (kind, category) is known by construction.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 # The fault servers' addresses inside their network namespace (see faults.py).
@@ -1022,8 +1021,9 @@ def _transient(
     key: str,
     files: dict[str, str] | None = None,
     needs: tuple[str, ...] = (),
+    setup: str = "",
 ) -> Case:
-    return Case(id, "network", tool, "transient", category, command, key, files or {}, needs=needs)
+    return Case(id, "network", tool, "transient", category, command, key, files or {}, setup, needs)
 
 
 def _per_fault(
@@ -1033,8 +1033,10 @@ def _per_fault(
     faults: tuple[str, ...],
     files: dict[str, str] | None = None,
     needs: tuple[str, ...] = (),
+    setup: str = "",
 ) -> list[Case]:
-    """One case per fault; `make` is a command template with {url} and {host}."""
+    """One case per fault; `make` is a command template with {url} and {host}; `setup`
+    runs first, unrecorded."""
     targets = {
         "refused": ("network", f"{NET}.9"),
         "reset": ("network", f"{NET}.5"),
@@ -1054,7 +1056,9 @@ def _per_fault(
         url = f"{'https' if fault == 'tls' else 'http'}://{host}"
         command = make.format(url=url, host=host)
         made = {name: text.replace("{url}", url) for name, text in (files or {}).items()}
-        cases.append(_transient(f"{tool}-{fault}", tool, category, command, key, made, needs))
+        cases.append(
+            _transient(f"{tool}-{fault}", tool, category, command, key, made, needs, setup)
+        )
     return cases
 
 
@@ -1308,9 +1312,6 @@ TRANSIENT: list[Case] = [
 ]
 
 # ------------------------------------------ native compilers, build systems and checkers
-# New zoo cases (batch a): meson, ninja, automake, valgrind, gfortran, fpc, ldc2, nim,
-# mcs, scan-build, clang-format, ant. Paste into eval/zoo/cases.py (PERSISTENT, FIXES)
-# and generate.py (VERSION_COMMANDS; the Debian packages into APT_PACKAGES).
 #
 # Debian packages (bookworm, versions as installed when verified):
 #   meson-test-failure, ninja-compile-error: meson 1.0.1-5, ninja-build 1.11.1-2~deb12u1,
@@ -1327,8 +1328,6 @@ TRANSIENT: list[Case] = [
 #   mcs-undefined-name: mono-mcs 6.8.0.105+dfsg-3.3+deb12u1
 #   ant-compile-error: ant 1.10.13-1 (javac from openjdk-17-jdk-headless, via default-jdk-headless)
 # No PyPI or npm packages.
-# APT_PACKAGES to add: meson, ninja-build, automake, autoconf, make, valgrind, clang-tools,
-#   clang-format, gfortran, fpc, ldc, nim, mono-mcs, ant
 
 
 _MESON_TEST_C = (
@@ -1591,8 +1590,6 @@ _NATIVE_VERSIONS = {
 
 
 # ------------------------------ JVM, Lisp, Haskell, Erlang, Perl, R, Ruby, PHP, shell, tox/nox
-# Batch b: new persistent cases, each run with generate.run_case and checked (exit code
-# non-zero; the _MORE_LANGUAGES_FIXES version of each exits 0).
 #
 # Packages (installed versions):
 #   tox-unittest-failure   PyPI tox==4.67.15 (with virtualenv==21.15.11; skip_install, no deps: offline)
@@ -1622,8 +1619,25 @@ TEST_CART = (
     "        self.assertEqual(total([1000, 500], discount=10), 1215)\n"
 )
 TEST_CART_FIXED = TEST_CART.replace("1215", "1350")
+CHECKSTYLE_XML = (
+    '<?xml version="1.0"?>\n<!DOCTYPE module PUBLIC\n'
+    '    "-//Checkstyle//DTD Checkstyle Configuration 1.3//EN"\n'
+    '    "https://checkstyle.org/dtds/configuration_1_3.dtd">\n'
+    '<module name="Checker">\n  <property name="severity" value="error"/>\n'
+    '  <module name="TreeWalker">\n    <module name="UnusedImports"/>\n'
+    '    <module name="NeedBraces"/>\n  </module>\n</module>\n'
+)
+CUCUMBER_STEPS = (
+    "Given(/^prices (\\d+) and (\\d+)$/) do |a, b|\n  @prices = [a.to_i, b.to_i]\nend\n\n"
+    "Then(/^the total with (\\d+) percent off is (\\d+)$/) do |discount, want|\n"
+    "  expect(@prices.sum * (100 - discount.to_i) / 100).to eq(want.to_i)\nend\n"
+)
+_PERLTIDY_FIXED = {
+    "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
+    "sub total {\n    my ( $x, $y ) = @_;\n    return $x + $y;\n}\n\n1;\n",
+}
 
-_MORE_LANGUAGES = [
+_MORE_LANGUAGES: list[Case] = [
     _py(
         "tox-unittest-failure",
         "tox",
@@ -1646,27 +1660,6 @@ _MORE_LANGUAGES = [
         cart_DOT_py=CART,
         test_cart_DOT_py=TEST_CART,
     ),
-]
-
-_MORE_LANGUAGES_FIXES = {
-    "tox-unittest-failure": {"test_cart.py": TEST_CART_FIXED},
-    "nox-unittest-failure": {"test_cart.py": TEST_CART_FIXED},
-}
-
-_MORE_LANGUAGES_VERSIONS = {
-    "tox": "tox --version | tail -1 | sed 's/ from .*//'",  # a ROOT: notice comes first outside a tox project
-    "nox": "nox --version",
-}
-
-CHECKSTYLE_XML = (
-    '<?xml version="1.0"?>\n<!DOCTYPE module PUBLIC\n'
-    '    "-//Checkstyle//DTD Checkstyle Configuration 1.3//EN"\n'
-    '    "https://checkstyle.org/dtds/configuration_1_3.dtd">\n'
-    '<module name="Checker">\n  <property name="severity" value="error"/>\n'
-    '  <module name="TreeWalker">\n    <module name="UnusedImports"/>\n'
-    '    <module name="NeedBraces"/>\n  </module>\n</module>\n'
-)
-_MORE_LANGUAGES += [
     Case(
         "checkstyle",
         "java",
@@ -1683,14 +1676,6 @@ _MORE_LANGUAGES += [
         },
         needs=("checkstyle",),
     ),
-]
-_MORE_LANGUAGES_FIXES["checkstyle"] = {
-    "src/Cart.java": "public class Cart {\n    int total(int price, int count) {\n"
-    "        if (count < 0) {\n            return 0;\n        }\n        return price * count;\n    }\n}\n",
-}
-_MORE_LANGUAGES_VERSIONS["checkstyle"] = "checkstyle --version"
-
-_MORE_LANGUAGES += [
     Case(
         "clojure-test-failure",
         "clojure",
@@ -1710,13 +1695,6 @@ _MORE_LANGUAGES += [
         },
         needs=("clojure", "java"),
     ),
-]
-_MORE_LANGUAGES_FIXES["clojure-test-failure"] = {
-    "src/cart/core.clj": "(ns cart.core)\n\n(defn total [a b]\n  (+ a b))\n",
-}
-_MORE_LANGUAGES_VERSIONS["clojure.test"] = "clojure -e '(println \"Clojure\" (clojure-version))'"
-
-_MORE_LANGUAGES += [
     Case(
         "ert-failure",
         "emacs-lisp",
@@ -1736,15 +1714,6 @@ _MORE_LANGUAGES += [
         },
         needs=("emacs",),
     ),
-]
-_MORE_LANGUAGES_FIXES["ert-failure"] = {
-    "zoo.el": ";;; zoo.el --- Cart totals  -*- lexical-binding: t -*-\n\n"
-    '(defun zoo-total (a b)\n  "Return the total of A and B."\n  (+ a b))\n\n'
-    "(provide 'zoo)\n;;; zoo.el ends here\n",
-}
-_MORE_LANGUAGES_VERSIONS["ert"] = "emacs --version"
-
-_MORE_LANGUAGES += [
     Case(
         "ghc-not-in-scope",
         "haskell",
@@ -1759,14 +1728,6 @@ _MORE_LANGUAGES += [
         },
         needs=("ghc",),
     ),
-]
-_MORE_LANGUAGES_FIXES["ghc-not-in-scope"] = {
-    "Main.hs": "module Main (main) where\n\ntotal :: [Int] -> Int\ntotal prices = sum prices\n\n"
-    "main :: IO ()\nmain = print (total [1, 2, 3])\n",
-}
-_MORE_LANGUAGES_VERSIONS["ghc"] = "ghc --version"
-
-_MORE_LANGUAGES += [
     Case(
         "hlint",
         "haskell",
@@ -1781,13 +1742,6 @@ _MORE_LANGUAGES += [
         },
         needs=("hlint",),
     ),
-]
-_MORE_LANGUAGES_FIXES["hlint"] = {
-    "src/Cart.hs": "module Cart (total) where\n\ntotal :: [Int] -> Int\ntotal = sum\n",
-}
-_MORE_LANGUAGES_VERSIONS["hlint"] = "hlint --version"
-
-_MORE_LANGUAGES += [
     Case(
         "ct-run-failure",
         "erlang",
@@ -1804,18 +1758,6 @@ _MORE_LANGUAGES += [
         setup="mkdir logs",
         needs=("ct_run",),
     ),
-]
-_MORE_LANGUAGES_FIXES["ct-run-failure"] = {
-    "test/cart_SUITE.erl": '-module(cart_SUITE).\n-include_lib("common_test/include/ct.hrl").\n'
-    "-export([all/0, total_adds/1]).\n\nall() -> [total_adds].\n\n"
-    "total_adds(_Config) ->\n    3 = total(1, 2).\n\ntotal(A, B) -> A + B.\n",
-}
-_MORE_LANGUAGES_VERSIONS["common_test"] = (
-    "erl -noshell -eval 'application:load(common_test), "
-    '{ok, V} = application:get_key(common_test, vsn), io:format("common_test ~s~n", [V]), halt().\''
-)
-
-_MORE_LANGUAGES += [
     Case(
         "perlcritic",
         "perl",
@@ -1857,20 +1799,6 @@ _MORE_LANGUAGES += [
         },
         needs=("perltidy",),
     ),
-]
-_MORE_LANGUAGES_FIXES["perlcritic"] = {
-    "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
-    "sub total {\n    my ($x, $y) = @_;\n    return $x + $y;\n}\n\n1;\n",
-}
-_MORE_LANGUAGES_FIXES["perltidy-check"] = {
-    "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
-    "sub total {\n    my ( $x, $y ) = @_;\n    return $x + $y;\n}\n\n1;\n",
-}
-_MORE_LANGUAGES_FIXES["perltidy-assert-tidy"] = _MORE_LANGUAGES_FIXES["perltidy-check"]
-_MORE_LANGUAGES_VERSIONS["perlcritic"] = "perlcritic --version"
-_MORE_LANGUAGES_VERSIONS["perltidy"] = "perltidy --version"
-
-_MORE_LANGUAGES += [
     Case(
         "lintr",
         "r",
@@ -1885,21 +1813,6 @@ _MORE_LANGUAGES += [
         },
         needs=("Rscript",),
     ),
-]
-_MORE_LANGUAGES_FIXES["lintr"] = {
-    "R/cart.R": "total <- function(prices, discount = 0) {\n"
-    "  sum(prices) * (100 - discount) / 100\n}\n",
-}
-_MORE_LANGUAGES_VERSIONS["lintr"] = (
-    'Rscript -e \'cat("lintr", format(packageVersion("lintr")), "\\n")\''
-)
-
-CUCUMBER_STEPS = (
-    "Given(/^prices (\\d+) and (\\d+)$/) do |a, b|\n  @prices = [a.to_i, b.to_i]\nend\n\n"
-    "Then(/^the total with (\\d+) percent off is (\\d+)$/) do |discount, want|\n"
-    "  expect(@prices.sum * (100 - discount.to_i) / 100).to eq(want.to_i)\nend\n"
-)
-_MORE_LANGUAGES += [
     Case(
         "cucumber-failure",
         "ruby",
@@ -1915,14 +1828,6 @@ _MORE_LANGUAGES += [
         },
         needs=("cucumber",),
     ),
-]
-_MORE_LANGUAGES_FIXES["cucumber-failure"] = {
-    "features/cart.feature": "Feature: Cart\n  Scenario: Total with discount\n"
-    "    Given prices 1000 and 500\n    Then the total with 10 percent off is 1350\n",
-}
-_MORE_LANGUAGES_VERSIONS["cucumber"] = "cucumber --version"
-
-_MORE_LANGUAGES += [
     Case(
         "phpmd",
         "php",
@@ -1937,14 +1842,6 @@ _MORE_LANGUAGES += [
         },
         needs=("phpmd",),
     ),
-]
-_MORE_LANGUAGES_FIXES["phpmd"] = {
-    "src/Cart.php": "<?php\n\nclass Cart\n{\n    public function total(array $prices): int\n"
-    "    {\n        return array_sum($prices);\n    }\n}\n",
-}
-_MORE_LANGUAGES_VERSIONS["phpmd"] = "phpmd --version"
-
-_MORE_LANGUAGES += [
     Case(
         "shfmt",
         "shell",
@@ -1960,15 +1857,78 @@ _MORE_LANGUAGES += [
         needs=("shfmt",),
     ),
 ]
-_MORE_LANGUAGES_FIXES["shfmt"] = {
-    "scripts/deploy.sh": '#!/bin/bash\nset -eu\nif [ -n "$1" ]; then\n\techo "deploying $1"\nfi\n',
+
+_MORE_LANGUAGES_FIXES: dict[str, dict[str, str]] = {
+    "tox-unittest-failure": {"test_cart.py": TEST_CART_FIXED},
+    "nox-unittest-failure": {"test_cart.py": TEST_CART_FIXED},
+    "checkstyle": {
+        "src/Cart.java": "public class Cart {\n    int total(int price, int count) {\n"
+        "        if (count < 0) {\n            return 0;\n        }\n        return price * count;\n    }\n}\n",
+    },
+    "clojure-test-failure": {
+        "src/cart/core.clj": "(ns cart.core)\n\n(defn total [a b]\n  (+ a b))\n",
+    },
+    "ert-failure": {
+        "zoo.el": ";;; zoo.el --- Cart totals  -*- lexical-binding: t -*-\n\n"
+        '(defun zoo-total (a b)\n  "Return the total of A and B."\n  (+ a b))\n\n'
+        "(provide 'zoo)\n;;; zoo.el ends here\n",
+    },
+    "ghc-not-in-scope": {
+        "Main.hs": "module Main (main) where\n\ntotal :: [Int] -> Int\ntotal prices = sum prices\n\n"
+        "main :: IO ()\nmain = print (total [1, 2, 3])\n",
+    },
+    "hlint": {
+        "src/Cart.hs": "module Cart (total) where\n\ntotal :: [Int] -> Int\ntotal = sum\n",
+    },
+    "ct-run-failure": {
+        "test/cart_SUITE.erl": '-module(cart_SUITE).\n-include_lib("common_test/include/ct.hrl").\n'
+        "-export([all/0, total_adds/1]).\n\nall() -> [total_adds].\n\n"
+        "total_adds(_Config) ->\n    3 = total(1, 2).\n\ntotal(A, B) -> A + B.\n",
+    },
+    "perlcritic": {
+        "lib/Cart.pm": "package Cart;\nuse strict;\nuse warnings;\n\n"
+        "sub total {\n    my ($x, $y) = @_;\n    return $x + $y;\n}\n\n1;\n",
+    },
+    "perltidy-check": _PERLTIDY_FIXED,
+    "perltidy-assert-tidy": _PERLTIDY_FIXED,
+    "lintr": {
+        "R/cart.R": "total <- function(prices, discount = 0) {\n"
+        "  sum(prices) * (100 - discount) / 100\n}\n",
+    },
+    "cucumber-failure": {
+        "features/cart.feature": "Feature: Cart\n  Scenario: Total with discount\n"
+        "    Given prices 1000 and 500\n    Then the total with 10 percent off is 1350\n",
+    },
+    "phpmd": {
+        "src/Cart.php": "<?php\n\nclass Cart\n{\n    public function total(array $prices): int\n"
+        "    {\n        return array_sum($prices);\n    }\n}\n",
+    },
+    "shfmt": {
+        "scripts/deploy.sh": '#!/bin/bash\nset -eu\nif [ -n "$1" ]; then\n\techo "deploying $1"\nfi\n',
+    },
 }
-_MORE_LANGUAGES_VERSIONS["shfmt"] = "shfmt --version"
+
+_MORE_LANGUAGES_VERSIONS: dict[str, str] = {
+    # A ROOT: notice comes first outside a tox project.
+    "tox": "tox --version | tail -1 | sed 's/ from .*//'",
+    "nox": "nox --version",
+    "checkstyle": "checkstyle --version",
+    "clojure.test": "clojure -e '(println \"Clojure\" (clojure-version))'",
+    "ert": "emacs --version",
+    "ghc": "ghc --version",
+    "hlint": "hlint --version",
+    "common_test": "erl -noshell -eval 'application:load(common_test), "
+    '{ok, V} = application:get_key(common_test, vsn), io:format("common_test ~s~n", [V]), halt().\'',
+    "perlcritic": "perlcritic --version",
+    "perltidy": "perltidy --version",
+    "lintr": 'Rscript -e \'cat("lintr", format(packageVersion("lintr")), "\\n")\'',
+    "cucumber": "cucumber --version",
+    "phpmd": "phpmd --version",
+    "shfmt": "shfmt --version",
+}
 
 
 # ------------------------------- Python and web tools: docs, coverage, API, protobuf, bundlers
-# Batch C: Python docs/lint/test tools and JS/TS build/lint tools.
-# Paste into eval/zoo/cases.py (uses Case, _py, _js from there).
 #
 # Packages (versions as installed in the zoo venv / node folder; no Debian package needed
 # beyond git for buf-breaking):
@@ -3316,11 +3276,6 @@ _BUN_DENO: list[Case] = [
 # ------------------------- more clients: gh, git-lfs, poetry, the Hugging Face Hub, Coveralls,
 # ansible-galaxy, Mercurial, corepack, node-gyp, Playwright's browser download, the Actions
 # toolkit's tool cache and artifact upload
-def _with_setup(cases: list[Case], setup: str) -> list[Case]:
-    """`_per_fault` cases with an unrecorded preparation step."""
-    return [dataclasses.replace(case, setup=setup) for case in cases]
-
-
 _LINK_NODE = 'ln -sfn "$ZOO_NODE/node_modules" node_modules'
 _GIT_COMMIT = (
     "git init -q && git add . && "
@@ -3351,21 +3306,18 @@ _MORE_CLIENTS = [
         ("refused", "dns", "unreachable"),
         needs=("gh",),
     ),
-    *_with_setup(
-        _per_fault(
-            "git-lfs",
-            "git -c lfs.dialtimeout=3 -c lfs.activitytimeout=3 -c lfs.transfer.maxretries=1 "
-            "lfs pull",
-            r"batch response|Failed to fetch",
-            ("refused", "reset", "no-answer", "dns", "503", "502", "500"),
-            files={
-                "model.bin": _LFS_POINTER,
-                ".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n",
-                ".lfsconfig": "[lfs]\n\turl = {url}/lfs\n",
-            },
-            needs=("git", "git-lfs"),
-        ),
-        _GIT_COMMIT,
+    *_per_fault(
+        "git-lfs",
+        "git -c lfs.dialtimeout=3 -c lfs.activitytimeout=3 -c lfs.transfer.maxretries=1 lfs pull",
+        r"batch response|Failed to fetch",
+        ("refused", "reset", "no-answer", "dns", "503", "502", "500"),
+        files={
+            "model.bin": _LFS_POINTER,
+            ".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n",
+            ".lfsconfig": "[lfs]\n\turl = {url}/lfs\n",
+        },
+        needs=("git", "git-lfs"),
+        setup=_GIT_COMMIT,
     ),
     *_per_fault(
         "poetry",
@@ -3385,16 +3337,14 @@ _MORE_CLIENTS = [
         ("refused", "reset", "dns", "tls", "503", "502", "500", "429"),
         needs=("python", "hf"),
     ),
-    *_with_setup(
-        _per_fault(
-            "coveralls",
-            "COVERALLS_HOST={url} COVERALLS_REPO_TOKEN=x coveralls",
-            r"Error running coveralls|^[\w.]+(?:Error|Exception): ",
-            ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
-            files={"app.py": "def add(a, b):\n    return a + b\n\n\nassert add(1, 2) == 3\n"},
-            needs=("coveralls", "coverage", "git"),
-        ),
-        _GIT_COMMIT + " && coverage run app.py",
+    *_per_fault(
+        "coveralls",
+        "COVERALLS_HOST={url} COVERALLS_REPO_TOKEN=x coveralls",
+        r"Error running coveralls|^[\w.]+(?:Error|Exception): ",
+        ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files={"app.py": "def add(a, b):\n    return a + b\n\n\nassert add(1, 2) == 3\n"},
+        needs=("coveralls", "coverage", "git"),
+        setup=_GIT_COMMIT + " && coverage run app.py",
     ),
     *_per_fault(
         "ansible-galaxy",
@@ -3425,59 +3375,53 @@ _MORE_CLIENTS = [
         ("refused", "reset", "dns", "tls", "503", "500", "cut-short"),
         needs=("node-gyp",),
     ),
-    *_with_setup(
-        _per_fault(
-            "playwright",
-            "PLAYWRIGHT_BROWSERS_PATH=./.browsers PLAYWRIGHT_DOWNLOAD_CONNECTION_TIMEOUT=3000 "
-            "PLAYWRIGHT_DOWNLOAD_HOST={url} npx playwright-core install chromium",
-            r"^Error: |^Failed to install browsers",
-            (
-                "refused",
-                "reset",
-                "no-answer",
-                "dns",
-                "tls",
-                "503",
-                "502",
-                "500",
-                "429",
-                "cut-short",
-            ),
-            needs=("npx", "playwright-core"),
+    *_per_fault(
+        "playwright",
+        "PLAYWRIGHT_BROWSERS_PATH=./.browsers PLAYWRIGHT_DOWNLOAD_CONNECTION_TIMEOUT=3000 "
+        "PLAYWRIGHT_DOWNLOAD_HOST={url} npx playwright-core install chromium",
+        r"^Error: |^Failed to install browsers",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "dns",
+            "tls",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
         ),
-        _LINK_NODE,
+        needs=("npx", "playwright-core"),
+        setup=_LINK_NODE,
     ),
     # What actions/setup-node (and the other setup-* actions) run: tool-cache's
     # downloadTool, its error passed to core.setFailed.
-    *_with_setup(
-        _per_fault(
-            "actions-tool-cache",
-            'RUNNER_TEMP=$PWD/.tmp RUNNER_TOOL_CACHE=$PWD/.toolcache node --input-type=module -e "'
-            "import * as tc from '@actions/tool-cache'; import * as core from '@actions/core'; "
-            "try {{ await tc.downloadTool('{url}/dist/v20.20.2/node-v20.20.2-linux-x64.tar.gz') }} "
-            'catch (e) {{ core.setFailed(e.message) }}"',
-            r"^::error::|^(?:connect|read|write|getaddrinfo) E[A-Z]+|^Unexpected HTTP response|^aborted$",
-            ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
-            needs=("node",),
-        ),
-        _LINK_NODE,
+    *_per_fault(
+        "actions-tool-cache",
+        'RUNNER_TEMP=$PWD/.tmp RUNNER_TOOL_CACHE=$PWD/.toolcache node --input-type=module -e "'
+        "import * as tc from '@actions/tool-cache'; import * as core from '@actions/core'; "
+        "try {{ await tc.downloadTool('{url}/dist/v20.20.2/node-v20.20.2-linux-x64.tar.gz') }} "
+        'catch (e) {{ core.setFailed(e.message) }}"',
+        r"^::error::|^(?:connect|read|write|getaddrinfo) E[A-Z]+|^Unexpected HTTP response|^aborted$",
+        ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        needs=("node",),
+        setup=_LINK_NODE,
     ),
     # What actions/upload-artifact runs: uploadArtifact, its error passed to core.setFailed.
-    *_with_setup(
-        _per_fault(
-            "actions-artifact",
-            "ACTIONS_RESULTS_URL={url}/ ACTIONS_RUNTIME_TOKEN=" + _RUNTIME_TOKEN + " "
-            'node --input-type=module -e "'
-            "import {{ DefaultArtifactClient }} from '@actions/artifact'; "
-            "import * as core from '@actions/core'; "
-            "try {{ await new DefaultArtifactClient().uploadArtifact('coverage', "
-            "['coverage.txt'], '.') }} catch (e) {{ core.setFailed(e.message) }}\"",
-            r"^::error::|^Attempt \d+ of \d+ failed",
-            ("refused", "reset", "dns", "tls"),
-            files={"coverage.txt": "lines: 87%\n"},
-            needs=("node",),
-        ),
-        _LINK_NODE,
+    *_per_fault(
+        "actions-artifact",
+        "ACTIONS_RESULTS_URL={url}/ ACTIONS_RUNTIME_TOKEN=" + _RUNTIME_TOKEN + " "
+        'node --input-type=module -e "'
+        "import {{ DefaultArtifactClient }} from '@actions/artifact'; "
+        "import * as core from '@actions/core'; "
+        "try {{ await new DefaultArtifactClient().uploadArtifact('coverage', "
+        "['coverage.txt'], '.') }} catch (e) {{ core.setFailed(e.message) }}\"",
+        r"^::error::|^Attempt \d+ of \d+ failed",
+        ("refused", "reset", "dns", "tls"),
+        files={"coverage.txt": "lines: 87%\n"},
+        needs=("node",),
+        setup=_LINK_NODE,
     ),
 ]
 
