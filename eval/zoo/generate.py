@@ -428,9 +428,17 @@ class FaultServers:
         _run(f"ip netns del {NETNS}")
 
 
+def without_debug(output: str) -> str:
+    """The output without `::debug::` workflow commands: a job log hides them unless step
+    debugging is on, and nobody pastes them."""
+    kept = [line for line in output.splitlines(keepends=True) if not line.startswith("::debug::")]
+    return "".join(kept)
+
+
 def run_case(case: Case, fixed: bool = False) -> tuple[int, str] | None:
-    """The tool's output (stdout and stderr as one stream) and exit code, or None
-    when a tool it needs is missing; `fixed` runs it again with the fault mended."""
+    """The tool's output (stdout and stderr as one stream, without `::debug::` lines)
+    and exit code, or None when a tool it needs is missing; `fixed` runs it again with
+    the fault mended."""
     env = _environment(SCRATCH / "home")
     if any(shutil.which(tool, path=env["PATH"]) is None for tool in case.needs):
         return None
@@ -459,21 +467,14 @@ def run_case(case: Case, fixed: bool = False) -> tuple[int, str] | None:
             timeout=TIMEOUT,
             check=False,
         )
-        return done.returncode, done.stdout
+        return done.returncode, without_debug(done.stdout)
     except subprocess.TimeoutExpired as expired:
         out = expired.stdout or b""
         text = out.decode(errors="replace") if isinstance(out, bytes) else out
-        return 124, text
+        return 124, without_debug(text)
 
 
 _WORKFLOW_COMMAND = re.compile(r"^::(error|warning|notice)(?: [^:]*)?::(.*)$")
-
-
-def without_debug(output: str) -> str:
-    """The output without `::debug::` workflow commands: a job log hides them unless step
-    debugging is on, and nobody pastes them."""
-    kept = [line for line in output.splitlines(keepends=True) if not line.startswith("::debug::")]
-    return "".join(kept)
 
 
 def as_runner_shows(line: str) -> str:
@@ -559,9 +560,10 @@ def chunk(case: Case, output: str, as_runner: bool = False) -> str:
 
 def versions(cases: list[Case]) -> dict[str, str]:
     env = _environment(SCRATCH / "home")
+    commands = {**VERSION_COMMANDS, **MORE_VERSION_COMMANDS}
     found = {}
     for tool in sorted({case.tool for case in cases}):
-        command = {**VERSION_COMMANDS, **MORE_VERSION_COMMANDS}.get(tool)
+        command = commands.get(tool)
         if command is None:
             continue
         done = _run(command, env=env)
@@ -599,7 +601,6 @@ def main(argv: list[str] | None = None) -> int:
                 problems.append(f"{case.id}: a tool it needs is missing ({', '.join(case.needs)})")
                 continue
             code, output = outcome
-            output = without_debug(output)
             if code == 0:
                 problems.append(f"{case.id}: exited 0; the fault did not show")
                 continue
@@ -612,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     baseline = f"green/{case.id}.log"
                     (HERE / "green").mkdir(exist_ok=True)
-                    (HERE / baseline).write_text(wrap_gha(case, without_debug(green[1]), 0))
+                    (HERE / baseline).write_text(wrap_gha(case, green[1], 0))
             framing = FRAMINGS[CASES.index(case) % len(FRAMINGS)]
             for folder, text, ci in (
                 ("logs", wrap_gha(case, output, code), "github_actions"),
