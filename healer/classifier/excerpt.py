@@ -19,6 +19,8 @@ UNKNOWN_BEFORE = 30
 # A weak deciding rule names a wrapper (`make: *** Error 1`): the cause is above it.
 WEAK_RULE_WEIGHT = 1.0
 WEAK_RULE_BEFORE = 20
+# Lines longer than this are shown once; shorter ones (`}`, `end`) belong to their place.
+REPEAT_MIN_CHARS = 20
 
 
 def _window(hit: Hit, before: int, after: int, last: int | None) -> list[tuple[int, str]]:
@@ -60,14 +62,21 @@ def build_excerpt(
     """(line number, clean text) pairs, in log order, at most `max_lines`; with a
     `baseline`, where no rule decides, only the lines the green run did not print."""
     chosen: dict[int, str] = {}
+    shown: set[str] = set()
     anchor = verdict.region.anchor
 
     def take(lines: Iterable[tuple[int, str]]) -> None:
         for line, text in lines:
             if len(chosen) >= max_lines:
                 return
-            if text.strip():
-                chosen.setdefault(line, text)
+            if not text.strip() or line in chosen:
+                continue
+            # A line that says again what is already shown (a retry printing the
+            # same errors) would only take the place of a line that says more.
+            if len(text.strip()) > REPEAT_MIN_CHARS and text in shown:
+                continue
+            chosen[line] = text
+            shown.add(text)
 
     if verdict.deciding:
         weak = verdict.rule is not None and verdict.rule.weight <= WEAK_RULE_WEIGHT

@@ -60,3 +60,26 @@ def test_room_left_shows_what_led_up_to_the_cause_within_its_step() -> None:
     # With no room, the deciding line comes first.
     tight = classify_bytes(log, RULES, max_excerpt_lines=1)
     assert tight.excerpt == ["bash: jazzy-check: command not found"]
+
+
+def test_a_retry_printing_the_same_errors_again_does_not_crowd_out_what_follows() -> None:
+    """A tool that retries prints the same errors each time; shown once, they leave
+    room for the lines after them that say how the step ended."""
+    attempt = [
+        "curl: (22) The requested URL returned error: 404 for https://example.test/pkg-1.0.tgz",
+        *[f"  while resolving dependency number {n} of the project" for n in range(1, 6)],
+        "retrying...",
+    ]
+    log = gha_log(
+        "##[group]Run ./fetch-deps.sh",
+        "##[endgroup]",
+        *attempt * 4,
+        "giving up: the package index has no pkg-1.0 for this platform",
+        "##[error]Process completed with exit code 1.",
+    )
+    result = classify_bytes(log, RULES, max_excerpt_lines=12)
+    assert result.rule == "t-404"
+    assert result.excerpt.count(attempt[0]) == 1
+    assert result.excerpt.count(attempt[1]) == 1
+    assert "giving up: the package index has no pkg-1.0 for this platform" in result.excerpt
+    assert "retrying..." in result.excerpt
