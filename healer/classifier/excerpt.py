@@ -12,6 +12,8 @@ from healer.classifier.verdict import Verdict
 DEFAULT_MAX_LINES = 40
 DECIDING_BEFORE = 3
 DECIDING_AFTER = 30
+# Other evidence: its heading above it (`Error found:`, `in module …`) and what follows.
+OTHER_BEFORE = 4
 OTHER_AFTER = 2
 FIRST_REPORT_AFTER = 12
 LEAD_IN = 10
@@ -87,6 +89,13 @@ def build_excerpt(
             window = _novel(window, verdict.deciding[0].line, baseline)
         # The deciding line first, so that even a one-line excerpt shows it.
         take(item for item in window if item[0] == verdict.deciding[0].line)
+        # Then the line that ended the failing step (`The command "…" exited with 1`),
+        # which names the command, before anything else fills the room.
+        take(
+            (hit.line, hit.text)
+            for hit in scan.exits
+            if hit.line == anchor and not _is_generic(hit.text)
+        )
         take(window)
         # Tools report the failure where it happens and sum it up at the end: show
         # the first strong report of the failing region with its following lines too.
@@ -101,7 +110,7 @@ def build_excerpt(
         evidence_lines = {e.line for e in verdict.evidence}
         others = [h for h in scan.hits if h.line in evidence_lines and h.line not in chosen]
         for hit in sorted(others, key=lambda h: h.line):
-            take(_window(hit, 0, OTHER_AFTER, anchor))
+            take(_window(hit, OTHER_BEFORE, OTHER_AFTER, anchor))
         # Room left: what led up to the deciding line (a report's heading, the test's
         # name), nearest first, not before the failing step's start, and not what the
         # green run printed too.

@@ -83,3 +83,40 @@ def test_a_retry_printing_the_same_errors_again_does_not_crowd_out_what_follows(
     assert result.excerpt.count(attempt[1]) == 1
     assert "giving up: the package index has no pkg-1.0 for this platform" in result.excerpt
     assert "retrying..." in result.excerpt
+
+
+def test_the_line_that_ended_the_step_is_shown_even_when_room_is_short() -> None:
+    """Travis, GitLab and Jenkins name the failing command in their exit line."""
+    log = "\n".join(
+        [
+            "$ ./ci/fetch.sh",
+            "curl: (22) The requested URL returned error: 404 for https://example.test/a.tgz",
+            *[f"unpacking part {n} of the archive" for n in range(1, 60)],
+            'The command "./ci/fetch.sh" exited with 22.',
+        ]
+    ).encode()
+    result = classify_bytes(log, RULES, max_excerpt_lines=5)
+    assert result.rule == "t-404"
+    assert any(line.startswith("curl: (22)") for line in result.excerpt)
+    assert 'The command "./ci/fetch.sh" exited with 22.' in result.excerpt
+
+
+def test_other_evidence_comes_with_the_heading_above_it() -> None:
+    """A compiler prints where the error is before what it is."""
+    log = "\n".join(
+        [
+            "$ ./build.sh",
+            "Error found:",
+            "in module Main",
+            "at src/Main.purs:6:1 - 6:28",
+            "bash: purs-tidy: command not found",
+            *[f"compiling module {n}" for n in range(1, 40)],
+            "curl: (22) The requested URL returned error: 404 for https://example.test/a.tgz",
+            'The command "./build.sh" exited with 1.',
+        ]
+    ).encode()
+    result = classify_bytes(log, RULES)
+    assert result.rule == "t-404"
+    assert "bash: purs-tidy: command not found" in result.excerpt
+    assert "at src/Main.purs:6:1 - 6:28" in result.excerpt
+    assert "Error found:" in result.excerpt
