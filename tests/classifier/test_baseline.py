@@ -14,7 +14,7 @@ from healer.classifier.rulepack import default_pack
 from healer.cli import main
 from tests.classifier.helpers import TEST_RULES, gha_log, rule
 
-STEP = ["##[group]Run ./ci/check.sh", "./ci/check.sh", "##[endgroup]"]
+STEP = ["##[group]Run ./ci/build-all.sh", "./ci/build-all.sh", "##[endgroup]"]
 # A test that logs a refused connection on purpose, every run: noise, not a failure.
 NOISE = "Error: connect ECONNREFUSED 10.0.0.5:5432 (expected: the fixture retries)"
 GREEN = gha_log(*STEP, "checking 12 modules in 1.52s", NOISE, "all checks passed")
