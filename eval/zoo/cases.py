@@ -1607,6 +1607,7 @@ _NATIVE_VERSIONS = {
 #   cucumber-failure       Debian cucumber 2.4.0-4 (expect() from ruby-rspec-expectations 3.12.0c0e1m1s0-1)
 #   phpmd                  Debian phpmd 2.13.0-1
 #   shfmt                  Debian shfmt 3.6.0-1+b2
+#   vader-failure          Debian vim-vader 0.3.0+git20200213.6fff477-2 (vim-nox 2:9.0.1378-2+deb12u2)
 #
 # Notes: lintr sees GITHUB_ACTIONS=true (set by _environment) and prints its lints as
 # `::warning file=...` workflow commands, as it does on a real runner. ct_run needs
@@ -1856,6 +1857,22 @@ _MORE_LANGUAGES: list[Case] = [
         },
         needs=("shfmt",),
     ),
+    Case(
+        "vader-failure",
+        "vim",
+        "vader",
+        "persistent",
+        "test",
+        "vim -Nu NONE -i NONE -es -c 'set rtp+=/usr/share/vim-vader' -c 'runtime plugin/vader.vim'"
+        " -c 'Vader! test/*.vader'",
+        r"\(X\)|Success/Total: \d+/\d+",
+        {
+            "autoload/cart.vim": "function! cart#total(a, b) abort\n  return a:a - a:b\nendfunction\n",
+            "test/cart.vader": "Execute (total adds):\n  set rtp+=.\n  AssertEqual 3, cart#total(1, 2)\n\n"
+            "Execute (total of nothing):\n  set rtp+=.\n  AssertEqual 0, cart#total(0, 0)\n",
+        },
+        needs=("vim",),
+    ),
 ]
 
 _MORE_LANGUAGES_FIXES: dict[str, dict[str, str]] = {
@@ -1906,6 +1923,9 @@ _MORE_LANGUAGES_FIXES: dict[str, dict[str, str]] = {
     "shfmt": {
         "scripts/deploy.sh": '#!/bin/bash\nset -eu\nif [ -n "$1" ]; then\n\techo "deploying $1"\nfi\n',
     },
+    "vader-failure": {
+        "autoload/cart.vim": "function! cart#total(a, b) abort\n  return a:a + a:b\nendfunction\n",
+    },
 }
 
 _MORE_LANGUAGES_VERSIONS: dict[str, str] = {
@@ -1925,6 +1945,7 @@ _MORE_LANGUAGES_VERSIONS: dict[str, str] = {
     "cucumber": "cucumber --version",
     "phpmd": "phpmd --version",
     "shfmt": "shfmt --version",
+    "vader": "echo vim-vader $(dpkg-query -W -f='${Version}' vim-vader)",
 }
 
 

@@ -113,6 +113,8 @@ APT_PACKAGES = [
     "cucumber",
     "phpmd",
     "shfmt",
+    "vim-nox",
+    "vim-vader",
     "gh",
     "git-lfs",
     "protobuf-compiler",
