@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from healer.classifier.baseline import Baseline
-from healer.classifier.command import Command, classify_command, is_trivial
+from healer.classifier.command import TRAVIS_EXIT, Command, classify_command, is_trivial
 from healer.classifier.rule import CommandRule, Kind, Rule
 from healer.classifier.scan import Hit, ScanResult, exit_code
 
@@ -177,15 +177,40 @@ def decide(
         region = verdict.region
     command = failing_command(scan, region)
     if command is not None:
-        verdict = _with_command(verdict, command, classify_command(command.text, commands))
+        verdict = _with_command(
+            verdict,
+            command,
+            classify_command(command.text, commands),
+            _command_start(scan, command),
+        )
     # What `--explain` lists: the rules the whole log matched, as first scored.
     return dataclasses.replace(verdict, matched=first.matched)
 
 
-def _with_command(verdict: Verdict, command: Command, rule: CommandRule | None) -> Verdict:
+def _command_start(scan: ScanResult, command: Command) -> int | None:
+    """The line where the failing command was printed as it started (Travis names it
+    again in its exit line, which is where `failing_command` may have found it)."""
+    if command.origin != TRAVIS_EXIT:
+        return command.line
+    started = [
+        c.line
+        for c in scan.commands
+        if c.line < command.line and c.origin != TRAVIS_EXIT and c.text == command.text
+    ]
+    return max(started, default=None)
+
+
+def _with_command(
+    verdict: Verdict, command: Command, rule: CommandRule | None, started: int | None
+) -> Verdict:
     if rule is None or verdict.kind is Kind.TRANSIENT:
         return dataclasses.replace(verdict, command=command)
-    if verdict.rule is None or verdict.rule.fallback or _outside_failure(verdict):
+    if (
+        verdict.rule is None
+        or verdict.rule.fallback
+        or _outside_failure(verdict)
+        or _before_command(verdict, started)
+    ):
         return dataclasses.replace(
             verdict,
             kind=Kind.PERSISTENT,
@@ -242,6 +267,16 @@ def _outside_failure(verdict: Verdict) -> bool:
     not fail the job, and the failing step's command says more about what broke."""
     region = verdict.region
     return region.step is not None and not any(h.line in region for h in verdict.deciding)
+
+
+def _before_command(verdict: Verdict, started: int | None) -> bool:
+    """Every line that decided the verdict was printed before the failing command
+    started: by earlier commands, which passed, like an earlier GitHub step."""
+    return (
+        started is not None
+        and bool(verdict.deciding)
+        and all(h.line < started for h in verdict.deciding)
+    )
 
 
 def _scores(

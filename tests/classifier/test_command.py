@@ -220,6 +220,47 @@ def test_a_rule_that_only_matched_in_an_earlier_passing_step_gives_way_to_the_co
 
 
 @pytest.mark.parametrize(
+    ("log", "command"),
+    [
+        (  # Travis: each command is echoed with `$ `, and named again as it exits.
+            b"$ rvm use 1.8.7 --install\n"
+            b"FAILED tests/test_cart.py::test_total - assert 1 == 2  (a fixture's text)\n"
+            b'The command "rvm use 1.8.7 --install" exited with 0.\n'
+            b"$ ./run-tests.sh\n3 checks did not pass\n"
+            b'The command "./run-tests.sh" exited with 1.\n',
+            "./run-tests.sh",
+        ),
+        (  # GitLab stops at the first failing script line.
+            b"$ pip install -r requirements.txt\n"
+            b"FAILED tests/test_cart.py::test_total - assert 1 == 2  (a fixture's text)\n"
+            b"$ ./run-tests.sh\n3 checks did not pass\n"
+            b"ERROR: Job failed: exit code 1\n",
+            "./run-tests.sh",
+        ),
+    ],
+)
+def test_a_rule_that_only_matched_before_the_failing_command_started_gives_way_to_it(
+    log: bytes, command: str
+) -> None:
+    result = classify_bytes(log, TEST_RULES, commands=PACK.commands)
+    assert result.command == command
+    assert (result.category, result.rule) == ("test", "cmd-project-test-script")
+    assert result.confidence == 0.6
+
+
+def test_a_rule_that_matched_after_the_failing_command_started_still_decides() -> None:
+    result = classify_bytes(
+        b"$ npm run build\n"
+        b"FAILED tests/test_cart.py::test_total - assert 1 == 2\n"
+        b'The command "npm run build" exited with 1.\n',
+        TEST_RULES,
+        commands=PACK.commands,
+    )
+    assert (result.category, result.rule) == ("test", "t-pytest")
+    assert result.command == "npm run build"
+
+
+@pytest.mark.parametrize(
     ("command", "expected"),
     [
         ("test/run !", "test"),
