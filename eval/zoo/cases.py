@@ -3463,6 +3463,285 @@ _MORE_CLIENTS_VERSIONS = {
 }
 
 
+# ------------------------------------------ C/C++ and shell: unit tests, coverage, checkers
+#
+# Debian packages (bookworm 12.11, versions as installed when verified), all offline:
+#   cmocka-failure           libcmocka-dev 1.1.5-2.1 (gcc 4:12.2.0-3 in setup)
+#   cunit-failure            libcunit1-dev 2.1-3-dfsg-2.6 (gcc 4:12.2.0-3 in setup)
+#   shunit2-failure          shunit2 2.1.8-3 (run with bash 5.2.15-2+b8)
+#   luaunit-failure          lua-unit 3.4-2 (run with `lua`, the lua-interpreter alternative:
+#                            lua5.2 5.2.4-3 here; lua-unit ships luaunit.lua for 5.1 to 5.4)
+#   gcovr-fail-under         gcovr 5.2-1 (gcc 4:12.2.0-3 --coverage in setup)
+#   flawfinder               flawfinder 2.0.19-1.1
+#   cpplint                  cpplint 1.6.1-2
+#   uncrustify-check         uncrustify 0.72.0+dfsg1-2
+#   sparse                   sparse 0.6.4-3
+#   iwyu                     iwyu 8.18-2 (include-what-you-use 0.18, based on clang 14.0.6)
+# No PyPI or npm packages.
+# Notes:
+# - cmocka prints its progress ("[ RUN      ]", "[  FAILED  ] test_total_adds") on stdout
+#   and the error lines and closing summary on stderr; the zoo merges both streams. The
+#   exit code is the number of failed tests.
+# - CUnit's basic runner always returns 0 from CU_basic_run_tests(); the test's main
+#   exits with CU_get_number_of_failures() != 0, as a CI wrapper has to.
+# - gcovr 5.2 exits 2 on "failed minimum line coverage" (not 1), and prints that line
+#   before the report table. Labelled "test", as coverage-fail-under is.
+# - flawfinder counts level-1 hits against --error-level=1 too, so the fix must avoid
+#   everything flawfinder knows (fixed-size char arrays, strncpy, strlen...): it uses
+#   strdup and getline, which flawfinder does not list.
+# - uncrustify --check prints "FAIL: <file> (File size changed from 38 to 46)" on stderr
+#   and "Parsing: ..." on stdout; it exits 1 (the merged output shows FAIL first).
+# - sparse exits 0 on warnings unless -Wsparse-error turns them into errors (then exit 1 and
+#   "error:" instead of "warning:"), the way a CI would run it.
+# - include-what-you-use 0.18 exits 0 on its suggestions unless run with `-Xiwyu --error`
+#   (then exit 1), as a CI would run it. Its report goes to stderr. (sparse and iwyu are
+#   both kept: either alone would do.)
+# - shunit2 colours its output when TERM is unset (its "auto" mode takes no TERM as 16
+#   colours), so the log has ANSI escapes, as a CI runner without TERM would show. One
+#   failed assertEquals counts twice ("FAILED (failures=2)"): the assertion, and the test
+#   function returning non-zero ("shunit2:ERROR test_total_adds() returned non-zero").
+
+_CMOCKA_TEST_C = (
+    "#include <stdarg.h>\n#include <stddef.h>\n#include <setjmp.h>\n#include <stdint.h>\n"
+    "#include <cmocka.h>\n\nint total(int a, int b);\n\n"
+    "static void test_total_adds(void **state) {\n    (void) state;\n"
+    "    assert_int_equal(total(1, 2), 3);\n}\n\n"
+    "int main(void) {\n    const struct CMUnitTest tests[] = {\n"
+    "        cmocka_unit_test(test_total_adds),\n    };\n"
+    "    return cmocka_run_group_tests(tests, NULL, NULL);\n}\n"
+)
+
+_CUNIT_TEST_C = (
+    "#include <CUnit/Basic.h>\n\nint total(int a, int b);\n\n"
+    "static void test_total_adds(void) {\n    CU_ASSERT_EQUAL(total(1, 2), 3);\n}\n\n"
+    "int main(void) {\n    if (CU_initialize_registry() != CUE_SUCCESS)\n"
+    "        return CU_get_error();\n"
+    '    CU_pSuite suite = CU_add_suite("cart", NULL, NULL);\n'
+    '    if (suite == NULL || CU_add_test(suite, "total adds", test_total_adds) == NULL) {\n'
+    "        CU_cleanup_registry();\n        return CU_get_error();\n    }\n"
+    "    CU_basic_set_mode(CU_BRM_VERBOSE);\n    CU_basic_run_tests();\n"
+    "    unsigned int failures = CU_get_number_of_failures();\n"
+    "    CU_cleanup_registry();\n    return failures != 0;\n}\n"
+)
+
+_CART_C_BAD = "int total(int a, int b) {\n    return a - b;\n}\n"
+_CART_C_GOOD = "int total(int a, int b) {\n    return a + b;\n}\n"
+
+_GCOVR_CART_C = (
+    "#include <stdio.h>\n\n"
+    "int discount(int price, int percent) {\n"
+    "    if (percent < 0)\n        return -1;\n"
+    "    if (percent > 100)\n        return -1;\n"
+    "    return price * (100 - percent) / 100;\n}\n\n"
+    "int main(void) {\n"
+    '    printf("%d\\n", discount(1000, 10));\n'
+    "    return 0;\n}\n"
+)
+
+_C_SHELL: list[Case] = [
+    # ---------------------------------------------------------------- C unit tests
+    Case(
+        "cmocka-failure",
+        "c",
+        "cmocka",
+        "persistent",
+        "test",
+        "./test_cart",
+        r"\[  (?:ERROR|FAILED)  \]|\[   LINE   \]",
+        {"src/cart.c": _CART_C_BAD, "tests/test_cart.c": _CMOCKA_TEST_C},
+        setup="gcc -Wall -o test_cart src/cart.c tests/test_cart.c -lcmocka",
+        needs=("gcc",),
+    ),
+    Case(
+        "cunit-failure",
+        "c",
+        "cunit",
+        "persistent",
+        "test",
+        "./test_cart",
+        r"FAILED|CU_ASSERT_EQUAL|asserts .*\d+ +\d+ +[1-9]",
+        {"src/cart.c": _CART_C_BAD, "tests/test_cart.c": _CUNIT_TEST_C},
+        setup="gcc -Wall -o test_cart src/cart.c tests/test_cart.c -lcunit",
+        needs=("gcc",),
+    ),
+    # ---------------------------------------------------------------- shell and Lua tests
+    Case(
+        "shunit2-failure",
+        "shell",
+        "shunit2",
+        "persistent",
+        "test",
+        "bash tests/test_cart.sh",
+        r"ASSERT:|shunit2:ERROR|FAILED",
+        {
+            "cart.sh": "total() {\n  echo $(($1 - $2))\n}\n",
+            "tests/test_cart.sh": "#!/bin/bash\n. ./cart.sh\n\n"
+            'test_total_adds() {\n  assertEquals "total adds" 3 "$(total 1 2)"\n}\n\n'
+            ". shunit2\n",
+        },
+        needs=("shunit2", "bash"),
+    ),
+    Case(
+        "luaunit-failure",
+        "lua",
+        "luaunit",
+        "persistent",
+        "test",
+        "lua test_cart.lua",
+        r"expected: .*actual:|^\d+\) Test|[1-9]\d* failures?$",
+        {
+            "src/cart.lua": "local M = {}\nfunction M.total(a, b) return a - b end\nreturn M\n",
+            "test_cart.lua": 'package.path = "src/?.lua;" .. package.path\n'
+            'local lu = require("luaunit")\nlocal cart = require("cart")\n\n'
+            "TestCart = {}\n\nfunction TestCart:testTotalAdds()\n"
+            "    lu.assertEquals(cart.total(1, 2), 3)\nend\n\n"
+            "os.exit(lu.LuaUnit.run())\n",
+        },
+        needs=("lua",),
+    ),
+    # ---------------------------------------------------------------- C coverage
+    Case(
+        "gcovr-fail-under",
+        "c",
+        "gcovr",
+        "persistent",
+        "test",
+        "gcovr --fail-under-line 90",
+        r"failed minimum line coverage|^TOTAL|^cart\.c",
+        {"cart.c": _GCOVR_CART_C},
+        setup="gcc --coverage -O0 -o cart cart.c && ./cart",
+        needs=("gcovr", "gcc"),
+    ),
+    # ---------------------------------------------------------------- C/C++ checkers
+    Case(
+        "flawfinder",
+        "c",
+        "flawfinder",
+        "persistent",
+        "lint",
+        "flawfinder --error-level=1 src",
+        r"^src/.*:\d+:  \[\d\]|^Hits = [1-9]",
+        {
+            "src/name.c": "#include <stdio.h>\n#include <string.h>\n\n"
+            "void read_name(char *out) {\n    char line[64];\n"
+            "    gets(line);\n    strcpy(out, line);\n}\n",
+        },
+        needs=("flawfinder",),
+    ),
+    Case(
+        "cpplint",
+        "c",
+        "cpplint",
+        "persistent",
+        "lint",
+        "cpplint src/*.cc",
+        r"\[[a-z_]+/[a-z_]+\] \[\d\]|Total errors found",
+        {
+            "src/cart.cc": "#include <vector>\n\nusing namespace std;\n\n"
+            "int total(const vector<int>& prices){\n    int sum = 0;\n"
+            "    for (int p : prices) sum += p;\n    return sum;\n}\n",
+        },
+        needs=("cpplint",),
+    ),
+    Case(
+        "uncrustify-check",
+        "c",
+        "uncrustify",
+        "persistent",
+        "format",
+        "uncrustify -c uncrustify.cfg --check src/*.c",
+        r"^FAIL:",
+        {
+            "uncrustify.cfg": "indent_columns = 4\nsp_arith = force\nsp_after_comma = force\n"
+            "nl_fdef_brace = add\n",
+            "src/cart.c": "int total(int a,int b){\nreturn a+b;\n}\n",
+        },
+        needs=("uncrustify",),
+    ),
+    Case(
+        "sparse",
+        "c",
+        "sparse",
+        "persistent",
+        "lint",
+        "sparse -Wsparse-error src/*.c",
+        r"error:|warning:",
+        {
+            "src/cart.c": "#include <stddef.h>\n\nint discount = 10;\n\n"
+            "int *find_price(int *prices, int n) {\n"
+            "    if (n == 0)\n        return 0;\n    return prices;\n}\n",
+        },
+        needs=("sparse",),
+    ),
+    Case(
+        "iwyu",
+        "c",
+        "include-what-you-use",
+        "persistent",
+        "lint",
+        "include-what-you-use -Xiwyu --error src/cart.c",
+        r"should remove these lines|^[-+] #include",
+        {
+            "src/cart.c": "#include <stdio.h>\n#include <string.h>\n\n"
+            'void show(int total) {\n    printf("total %d\\n", total);\n}\n',
+        },
+        needs=("include-what-you-use",),
+    ),
+]
+
+_C_SHELL_FIXES: dict[str, dict[str, str]] = {
+    "cmocka-failure": {"src/cart.c": _CART_C_GOOD},
+    "cunit-failure": {"src/cart.c": _CART_C_GOOD},
+    "shunit2-failure": {"cart.sh": "total() {\n  echo $(($1 + $2))\n}\n"},
+    "luaunit-failure": {
+        "src/cart.lua": "local M = {}\nfunction M.total(a, b) return a + b end\nreturn M\n",
+    },
+    "gcovr-fail-under": {
+        "cart.c": _GCOVR_CART_C.replace(
+            '    printf("%d\\n", discount(1000, 10));\n',
+            '    printf("%d %d %d\\n", discount(1000, 10), discount(1000, -1),\n'
+            "           discount(1000, 101));\n",
+        ),
+    },
+    "flawfinder": {
+        "src/name.c": "#define _POSIX_C_SOURCE 200809L\n#include <stdio.h>\n#include <stdlib.h>\n"
+        "#include <string.h>\n\n"
+        "char *read_name(void) {\n    char *line = NULL;\n    size_t size = 0;\n"
+        "    if (getline(&line, &size, stdin) < 0) {\n        free(line);\n"
+        "        return NULL;\n    }\n    char *name = strdup(line);\n"
+        "    free(line);\n    return name;\n}\n",
+    },
+    "cpplint": {
+        "src/cart.cc": "// Copyright 2026 Zoo\n#include <vector>\n\n"
+        "int total(const std::vector<int>& prices) {\n    int sum = 0;\n"
+        "    for (int p : prices) sum += p;\n    return sum;\n}\n",
+    },
+    "uncrustify-check": {"src/cart.c": "int total(int a, int b)\n{\n    return a + b;\n}\n"},
+    "sparse": {
+        "src/cart.c": "#include <stddef.h>\n\nstatic int discount = 10;\n\n"
+        "int *find_price(int *prices, int n);\n\n"
+        "int *find_price(int *prices, int n) {\n"
+        "    if (n == 0 || discount == 0)\n        return NULL;\n    return prices;\n}\n",
+    },
+    "iwyu": {
+        "src/cart.c": '#include <stdio.h>\n\nvoid show(int total) {\n    printf("total %d\\n", total);\n}\n',
+    },
+}
+
+_C_SHELL_VERSIONS: dict[str, str] = {
+    "cmocka": "dpkg-query -W -f='cmocka ${Version}\\n' libcmocka-dev",
+    "cunit": "dpkg-query -W -f='cunit ${Version}\\n' libcunit1-dev",
+    "shunit2": "dpkg-query -W -f='shunit2 ${Version}\\n' shunit2",
+    "luaunit": "dpkg-query -W -f='luaunit ${Version}\\n' lua-unit",
+    "gcovr": "gcovr --version | head -1",
+    "flawfinder": "flawfinder --version",
+    "cpplint": "cpplint --version | sed -n 2p",
+    "uncrustify": "uncrustify --version",
+    "sparse": "sparse --version",
+    "include-what-you-use": "include-what-you-use --version",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -3473,6 +3752,7 @@ CASES: list[Case] = [
     *_BUN_DENO,
     *TRANSIENT,
     *_MORE_CLIENTS,
+    *_C_SHELL,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -3552,6 +3832,7 @@ FIXES.update(
         **_DOCS_WEB_AND_PY_FIXES,
         **_MORE_CHECKS_FIXES,
         **_LOCK_DRIFT_FIXES,
+        **_C_SHELL_FIXES,
     }
 )
 
@@ -3563,4 +3844,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_DOCS_WEB_AND_PY_VERSIONS,
     **_MORE_CHECKS_VERSIONS,
     **_MORE_CLIENTS_VERSIONS,
+    **_C_SHELL_VERSIONS,
 }
