@@ -3742,6 +3742,237 @@ _C_SHELL_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------- staticcheck, Crystal, cabal, jsonlint, mdl, nodeunit, YARD, pyflakes
+#
+# Packages (Debian 12, installed versions):
+#   staticcheck            Debian go-staticcheck 2023.1-1+b3 (binary `go-staticcheck`;
+#                          golang-go 2:1.19~1)
+#   crystal-spec-failure,
+#   crystal-build-type-error
+#                          Debian crystal 1.6.0+dfsg-3 (LLVM 14)
+#   cabal-build-type-error Debian cabal-install 3.4.1.0-3 (ghc 9.0.2-4)
+#   jsonlint-trailing-comma
+#                          Debian jsonlint 1.9.0-1 (the PHP one: binary `jsonlint-php`)
+#   mdl                    Debian ruby-mdl 0.12.0-3
+#   nodeunit-failure       Debian nodeunit 0.11.3+ds-5~deb12u1
+#   yard-unknown-param     Debian yard 0.9.28-2+deb12u2
+#   pyflakes               Debian pyflakes3 2.5.0-1 (binary `pyflakes3`, Python 3.11.2)
+#
+# Notes: all run offline. cabal 3.4 bootstraps its secure package index (a DNS lookup
+# for mirrors, then a download) before it builds anything, even with --offline, when
+# the config lists a repository; the default config it writes does. So the project
+# carries a config that lists none (`--config-file`), and the package needs only base
+# (cabal warns "No remote package servers have been specified"). Debian's nodeunit
+# finds its modules (async, ...) in /usr/share/nodejs, which Debian's own node searches
+# but the zoo's Node 20 does not: the step sets NODE_PATH, as a job on such a runner
+# would. Crystal colours its compiler errors even without a terminal (kept, as a job
+# log would show them). YARD exits 1 on a warning only with --fail-on-warning; the
+# warning is a @param naming no parameter. jsonlint is categorised as syntax_error,
+# like xmllint-malformed and protoc-syntax-error (a data file that does not parse).
+
+_STATICCHECK_GO_MOD = "module example.test/zoo\n\ngo 1.19\n"
+_STATICCHECK_MAIN = (
+    'package main\n\nimport "fmt"\n\nfunc total(prices []int) int {\n\tsum := 0\n'
+    "\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n\n"
+    "func main() {\n\tt := total([]int{1, 2})\n\tt = total([]int{3, 4})\n\tok := t > 0\n"
+    "\tif ok == true {\n\t\tfmt.Println(t)\n\t}\n}\n"
+)
+_CRYSTAL_CART = (
+    "module Cart\n  def self.total(prices : Array(Int32), discount : Int32 = 0) : Int32\n"
+    "    prices.sum * (100 - discount) // 100\n  end\nend\n"
+)
+_CRYSTAL_SPEC = (
+    'require "spec"\nrequire "../src/cart"\n\ndescribe Cart do\n'
+    '  it "applies the discount" do\n'
+    "    Cart.total([1000, 500], discount: 10).should eq(1215)\n  end\nend\n"
+)
+_CRYSTAL_MAIN = (
+    'require "./cart"\n\ntotal : Int32 = Cart.total([1000, 500], discount: "10")\n'
+    'puts "total #{total}"\n'
+)
+_CABAL_FILE = (
+    "cabal-version:      2.4\nname:               zoo\nversion:            0.1.0.0\n"
+    "build-type:         Simple\n\nexecutable zoo\n    main-is:          Main.hs\n"
+    "    other-modules:    Cart\n    hs-source-dirs:   app\n    build-depends:    base\n"
+    "    default-language: Haskell2010\n"
+)
+_CABAL_CART = (
+    "module Cart (total) where\n\ntotal :: [Int] -> Int -> Int\n"
+    "total prices discount = sum prices * (100 - discount) `div` 100\n"
+)
+_CABAL_MAIN = (
+    "module Main (main) where\n\nimport Cart (total)\n\nmain :: IO ()\n"
+    'main = print (total [1000, 500] "10")\n'
+)
+_JSONLINT_CONFIG = '{\n  "name": "cart",\n  "port": 8080,\n  "tags": ["shop", "checkout",]\n}\n'
+_MDL_README = (
+    "# Zoo\n\nAdds up the prices in a cart.\n\n### Usage\nRun `zoo` in the cart folder. \n\n"
+    "* add a price\n+ print the total\n"
+)
+_YARD_CART = (
+    "# Totals a shopping cart.\nclass Cart\n  # The total of the prices, less the discount.\n"
+    "  #\n  # @param prices [Array<Integer>] the prices in cents\n"
+    "  # @param discont [Integer] the discount in percent\n"
+    "  # @return [Integer] the total in cents\n  def total(prices, discount = 0)\n"
+    "    prices.sum * (100 - discount) / 100\n  end\nend\n"
+)
+_PYFLAKES_CART = (
+    "import os\nimport sys\n\n\ndef total(prices, discount=0):\n"
+    "    return sum(prices) * (100 - discount) // 100\n\n\n"
+    "def main():\n    print(totl(int(arg) for arg in sys.argv[1:]))\n"
+)
+
+_GO_CRYSTAL_MISC: list[Case] = [
+    Case(
+        "staticcheck",
+        "go",
+        "staticcheck",
+        "persistent",
+        "lint",
+        "go-staticcheck ./...",
+        r"\.go:\d+:\d+: .*\((SA|S|ST|U|QF)\d{4}\)$",
+        {"go.mod": _STATICCHECK_GO_MOD, "main.go": _STATICCHECK_MAIN},
+        needs=("go-staticcheck", "go"),
+    ),
+    Case(
+        "crystal-spec-failure",
+        "crystal",
+        "crystal spec",
+        "persistent",
+        "test",
+        "crystal spec",
+        r"^\s+\d+\) |Failure/Error:|Expected:|got:|# spec/.*\.cr:\d+|\d+ failures?|^crystal spec ",
+        {"src/cart.cr": _CRYSTAL_CART, "spec/cart_spec.cr": _CRYSTAL_SPEC},
+        needs=("crystal",),
+    ),
+    Case(
+        "crystal-build-type-error",
+        "crystal",
+        "crystal build",
+        "persistent",
+        "compile",
+        "crystal build src/main.cr",
+        r"In .*\.cr:\d+:\d+|Error: ",
+        {"src/cart.cr": _CRYSTAL_CART, "src/main.cr": _CRYSTAL_MAIN},
+        needs=("crystal",),
+    ),
+    Case(
+        "cabal-build-type-error",
+        "haskell",
+        "cabal",
+        "persistent",
+        "compile",
+        "cabal --config-file=cabal.config.ci build --offline",
+        r"\.hs:\d+:\d+: error:|Couldn.t match|^\s+• ",
+        {
+            "cabal.config.ci": "-- No package index: the package needs only base, "
+            "which comes with GHC.\n",
+            "zoo.cabal": _CABAL_FILE,
+            "app/Cart.hs": _CABAL_CART,
+            "app/Main.hs": _CABAL_MAIN,
+        },
+        needs=("cabal", "ghc"),
+    ),
+    Case(
+        "jsonlint-trailing-comma",
+        "json",
+        "jsonlint",
+        "persistent",
+        "syntax_error",
+        "jsonlint-php config.json",
+        r"Parse error on line \d+|^Expected one of|^-+\^",
+        {"config.json": _JSONLINT_CONFIG},
+        needs=("jsonlint-php",),
+    ),
+    Case(
+        "mdl",
+        "markdown",
+        "mdl",
+        "persistent",
+        "lint",
+        "mdl README.md",
+        r"\.md:\d+: MD\d{3} ",
+        {"README.md": _MDL_README},
+        needs=("mdl",),
+    ),
+    Case(
+        "nodeunit-failure",
+        "javascript",
+        "nodeunit",
+        "persistent",
+        "test",
+        "NODE_PATH=/usr/share/nodejs nodeunit test",
+        r"✖|AssertionError|Assertion Message|FAILURES: ",
+        {
+            "src/cart.js": "module.exports = (a, b) => a - b;\n",
+            "test/cart.js": "const total = require('../src/cart');\n\n"
+            "exports.totalAdds = function (test) {\n  test.equal(total(1, 2), 3, 'total adds');\n"
+            "  test.done();\n};\n",
+        },
+        needs=("nodeunit", "node"),
+    ),
+    Case(
+        "yard-unknown-param",
+        "ruby",
+        "yard",
+        "persistent",
+        "lint",
+        "yard doc --fail-on-warning",
+        r"^\[warn\]: |^\s+in file `",
+        {"lib/cart.rb": _YARD_CART},
+        needs=("yard",),
+    ),
+    Case(
+        "pyflakes",
+        "python",
+        "pyflakes",
+        "persistent",
+        "lint",
+        "pyflakes3 src",
+        r"\.py:\d+:\d+: ",
+        {"src/cart.py": _PYFLAKES_CART},
+        needs=("pyflakes3",),
+    ),
+]
+
+_GO_CRYSTAL_MISC_FIXES: dict[str, dict[str, str]] = {
+    "staticcheck": {
+        "main.go": _STATICCHECK_MAIN.replace(
+            "\tt := total([]int{1, 2})\n\tt = ", "\tt := "
+        ).replace("ok == true", "ok"),
+    },
+    "crystal-spec-failure": {"spec/cart_spec.cr": _CRYSTAL_SPEC.replace("1215", "1350")},
+    "crystal-build-type-error": {"src/main.cr": _CRYSTAL_MAIN.replace('"10"', "10")},
+    "cabal-build-type-error": {"app/Main.hs": _CABAL_MAIN.replace('"10"', "10")},
+    "jsonlint-trailing-comma": {
+        "config.json": _JSONLINT_CONFIG.replace('"checkout",]', '"checkout"]')
+    },
+    "mdl": {
+        "README.md": "# Zoo\n\nAdds up the prices in a cart.\n\n## Usage\n\n"
+        "Run `zoo` in the cart folder.\n\n* add a price\n* print the total\n",
+    },
+    "nodeunit-failure": {"src/cart.js": "module.exports = (a, b) => a + b;\n"},
+    "yard-unknown-param": {
+        "lib/cart.rb": _YARD_CART.replace("@param discont ", "@param discount ")
+    },
+    "pyflakes": {
+        "src/cart.py": _PYFLAKES_CART.replace("import os\n", "").replace("totl(", "total("),
+    },
+}
+
+_GO_CRYSTAL_MISC_VERSIONS: dict[str, str] = {
+    "staticcheck": "go-staticcheck -version",
+    "crystal spec": "crystal --version | head -1",
+    "crystal build": "crystal --version | head -1",
+    "cabal": "cabal --version | head -1",
+    "jsonlint": "echo jsonlint-php $(dpkg-query -W -f='${Version}' jsonlint)",
+    "mdl": "echo mdl $(mdl --version)",
+    "nodeunit": "echo nodeunit $(NODE_PATH=/usr/share/nodejs nodeunit --version)",
+    "yard": "yard --version",
+    "pyflakes": "echo pyflakes $(pyflakes3 --version)",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -3753,6 +3984,7 @@ CASES: list[Case] = [
     *TRANSIENT,
     *_MORE_CLIENTS,
     *_C_SHELL,
+    *_GO_CRYSTAL_MISC,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -3832,6 +4064,7 @@ FIXES.update(
         **_DOCS_WEB_AND_PY_FIXES,
         **_MORE_CHECKS_FIXES,
         **_LOCK_DRIFT_FIXES,
+        **_GO_CRYSTAL_MISC_FIXES,
         **_C_SHELL_FIXES,
     }
 )
