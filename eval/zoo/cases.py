@@ -3973,6 +3973,189 @@ _GO_CRYSTAL_MISC_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------ Erlang and JVM: Dialyzer, rebar3, kotlinc, Gradle
+#
+# Packages (installed versions, Debian 12):
+#   dialyzer-type-error     Debian erlang-dialyzer 1:25.2.3+dfsg-1+deb12u4 (Dialyzer v5.0.4;
+#                           erlang-base, same version)
+#   rebar3-eunit-failure,
+#   rebar3-compile-error    Debian rebar3 3.19.0-1 (on Erlang/OTP 25; erlang-eunit
+#                           1:25.2.3+dfsg-1+deb12u4)
+#   kotlinc-type-mismatch   Debian kotlin 1.3.31+ds1-1 (it calls itself "kotlinc-jvm 1.3-SNAPSHOT";
+#                           runs on openjdk-17-jdk-headless 17.0.15+6-1~deb12u1)
+#   gradle-junit-failure,
+#   gradle-compile-error    Debian gradle 4.4.1-18 (openjdk-17-jdk-headless 17.0.15+6-1~deb12u1;
+#                           JUnit from junit4 4.13.2-3 and libhamcrest-java 2.2-1, as local files)
+#
+# Notes: all run offline (checked in a network namespace with only loopback). Dialyzer's
+# PLT is built by `setup` from erts alone (about 5 s; erts+kernel+stdlib takes a minute),
+# so the module calls no stdlib function (it would be an "Unknown function" warning);
+# dialyzer exits 2 when it emits warnings. rebar3 colours its output even without a
+# terminal, so its lines carry ANSI escapes, as in a real job log; it needs no package
+# registry when rebar.config has no deps. kotlinc 1.3 on JDK 17 first prints a JVM
+# warning that -Xverify:none is deprecated. Debian's gradle 4.4.1 is patched to run on
+# JDK 17: its start script runs `java -version` (printed on stderr, so it is in the
+# output) and the test worker prints JDK 17's setSecurityManager WARNING lines. Gradle
+# needs a loopback interface ("Could not determine a usable local IP" without one).
+# --no-daemon so no daemon outlives the run; `exceptionFormat 'full'` so the test log
+# shows JUnit's expected/but was (the default shows only `AssertionError at ...`).
+# `gradle --version` starts with a blank line and a rule: its version command greps.
+
+GRADLE_JUNIT = (
+    "apply plugin: 'java'\n\n"
+    "dependencies {\n"
+    "    testCompile files('/usr/share/java/junit4.jar', '/usr/share/java/hamcrest-core.jar')\n"
+    "}\n\n"
+    "test {\n    testLogging {\n        exceptionFormat 'full'\n    }\n}\n"
+)
+REBAR_APP_SRC = (
+    '{application, cart,\n [{description, "Cart totals"},\n  {vsn, "0.1.0"},\n'
+    "  {registered, []},\n  {applications, [kernel, stdlib]},\n  {env, []},\n  {modules, []}]}.\n"
+)
+GRADLE_CART = (
+    "package shop;\n\npublic class Cart {\n    public static int total(int price, int count) {\n"
+    "        return price * count;\n    }\n}\n"
+)
+
+_JVM_BEAM: list[Case] = [
+    Case(
+        "dialyzer-type-error",
+        "erlang",
+        "dialyzer",
+        "persistent",
+        "type_error",
+        "dialyzer --plt erts.plt --src src/cart.erl",
+        r"\.erl:\d+:\d+: |will never return|the contract is|warnings were emitted",
+        {
+            "src/cart.erl": "-module(cart).\n-export([total/2, checkout/0]).\n\n"
+            "-spec total(integer(), integer()) -> integer().\ntotal(Price, Count) ->\n"
+            '    Price * Count.\n\ncheckout() ->\n    total(250, "3").\n',
+        },
+        setup="dialyzer --build_plt --output_plt erts.plt --apps erts",
+        needs=("dialyzer",),
+    ),
+    Case(
+        "rebar3-eunit-failure",
+        "erlang",
+        "rebar3",
+        "persistent",
+        "test",
+        "rebar3 eunit",
+        r"^\s+\d+\) \S+:\S+|Failure/Error|expected:|got:|\d+ tests, \d+ failures"
+        r"|Error running tests",
+        {
+            "rebar.config": "{erl_opts, [debug_info]}.\n",
+            "src/cart.app.src": REBAR_APP_SRC,
+            "src/cart.erl": "-module(cart).\n-export([total/2]).\n\n"
+            "total(Price, Count) ->\n    Price + Count.\n",
+            "test/cart_tests.erl": "-module(cart_tests).\n"
+            '-include_lib("eunit/include/eunit.hrl").\n\n'
+            "total_test() ->\n    ?assertEqual(750, cart:total(250, 3)).\n",
+        },
+        needs=("rebar3",),
+    ),
+    Case(
+        "rebar3-compile-error",
+        "erlang",
+        "rebar3",
+        "persistent",
+        "compile",
+        "rebar3 compile",
+        r"Compiling \S+ failed|\.erl:\d+:\d+: ",
+        {
+            "rebar.config": "{erl_opts, [debug_info]}.\n",
+            "src/cart.app.src": REBAR_APP_SRC,
+            "src/cart.erl": "-module(cart).\n-export([total/2]).\n\n"
+            "total(Price, Count) ->\n    Price * Cuont.\n",
+        },
+        needs=("rebar3",),
+    ),
+    Case(
+        "kotlinc-type-mismatch",
+        "kotlin",
+        "kotlinc",
+        "persistent",
+        "compile",
+        "kotlinc src/Cart.kt -d build",
+        r"\.kt:\d+:\d+: error:",
+        {
+            "src/Cart.kt": "fun total(prices: List<Int>, discount: Int = 0): Int =\n"
+            "    prices.sum() * (100 - discount) / 100\n\n"
+            'fun main() {\n    val sum: Int = total(listOf(1000, 500), "10")\n'
+            "    println(sum)\n}\n",
+        },
+        needs=("kotlinc",),
+    ),
+    Case(
+        "gradle-junit-failure",
+        "java",
+        "gradle",
+        "persistent",
+        "test",
+        "gradle test --offline --no-daemon",
+        r" FAILED$|AssertionError|\d+ tests? completed, \d+ failed|What went wrong"
+        r"|^> There were failing tests",
+        {
+            "settings.gradle": "rootProject.name = 'cart'\n",
+            "build.gradle": GRADLE_JUNIT,
+            "src/main/java/shop/Cart.java": GRADLE_CART.replace("* count", "+ count"),
+            "src/test/java/shop/CartTest.java": "package shop;\n\n"
+            "import static org.junit.Assert.assertEquals;\n\nimport org.junit.Test;\n\n"
+            "public class CartTest {\n    @Test\n    public void totalMultipliesPriceByCount() {\n"
+            "        assertEquals(750, Cart.total(250, 3));\n    }\n}\n",
+        },
+        needs=("gradle", "java"),
+    ),
+    Case(
+        "gradle-compile-error",
+        "java",
+        "gradle",
+        "persistent",
+        "compile",
+        "gradle build --offline --no-daemon",
+        r"\.java:\d+: error:|^\s+symbol:|^\s+location:|Compilation failed|\d+ errors?$",
+        {
+            "settings.gradle": "rootProject.name = 'cart'\n",
+            "build.gradle": GRADLE_JUNIT,
+            "src/main/java/shop/Cart.java": GRADLE_CART.replace("price * count", "price * cuont"),
+        },
+        needs=("gradle", "java"),
+    ),
+]
+
+_JVM_BEAM_FIXES: dict[str, dict[str, str]] = {
+    "dialyzer-type-error": {
+        "src/cart.erl": "-module(cart).\n-export([total/2, checkout/0]).\n\n"
+        "-spec total(integer(), integer()) -> integer().\ntotal(Price, Count) ->\n"
+        "    Price * Count.\n\ncheckout() ->\n    total(250, 3).\n",
+    },
+    "rebar3-eunit-failure": {
+        "src/cart.erl": "-module(cart).\n-export([total/2]).\n\n"
+        "total(Price, Count) ->\n    Price * Count.\n",
+    },
+    "rebar3-compile-error": {
+        "src/cart.erl": "-module(cart).\n-export([total/2]).\n\n"
+        "total(Price, Count) ->\n    Price * Count.\n",
+    },
+    "kotlinc-type-mismatch": {
+        "src/Cart.kt": "fun total(prices: List<Int>, discount: Int = 0): Int =\n"
+        "    prices.sum() * (100 - discount) / 100\n\n"
+        "fun main() {\n    val sum: Int = total(listOf(1000, 500), 10)\n    println(sum)\n}\n",
+    },
+    "gradle-junit-failure": {"src/main/java/shop/Cart.java": GRADLE_CART},
+    "gradle-compile-error": {"src/main/java/shop/Cart.java": GRADLE_CART},
+}
+
+_JVM_BEAM_VERSIONS: dict[str, str] = {
+    "dialyzer": "dialyzer --version",
+    "rebar3": "rebar3 version",
+    # kotlinc 1.3 on JDK 17 prints a JVM warning first.
+    "kotlinc": "kotlinc -version 2>&1 | grep kotlinc",
+    # Debian's start script prints `java -version` first; the banner starts with a rule.
+    "gradle": "gradle --version 2>/dev/null | grep '^Gradle'",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -3985,6 +4168,7 @@ CASES: list[Case] = [
     *_MORE_CLIENTS,
     *_C_SHELL,
     *_GO_CRYSTAL_MISC,
+    *_JVM_BEAM,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -4064,6 +4248,7 @@ FIXES.update(
         **_DOCS_WEB_AND_PY_FIXES,
         **_MORE_CHECKS_FIXES,
         **_LOCK_DRIFT_FIXES,
+        **_JVM_BEAM_FIXES,
         **_GO_CRYSTAL_MISC_FIXES,
         **_C_SHELL_FIXES,
     }
