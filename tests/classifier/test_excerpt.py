@@ -120,3 +120,19 @@ def test_other_evidence_comes_with_the_heading_above_it() -> None:
     assert "bash: purs-tidy: command not found" in result.excerpt
     assert "at src/Main.purs:6:1 - 6:28" in result.excerpt
     assert "Error found:" in result.excerpt
+
+
+def test_the_last_error_before_the_failure_is_shown_when_an_earlier_report_decides() -> None:
+    rules = [*RULES, rule("t-socket", "transient", "network", r"^socket failure:", weight=5)]
+    log = "\n".join(
+        [
+            "$ ./upload.sh",
+            "socket failure: the upload stream broke",
+            *[f'  File "upload.py", line {n}, in send' for n in range(1, 60)],
+            "ConnectionRefusedError: [Errno 111] Connection refused",
+            'The command "./upload.sh" exited with 1.',
+        ]
+    ).encode()
+    result = classify_bytes(log, rules, max_excerpt_lines=12)
+    assert result.rule == "t-socket"
+    assert "ConnectionRefusedError: [Errno 111] Connection refused" in result.excerpt
