@@ -1607,7 +1607,6 @@ _NATIVE_VERSIONS = {
 #   cucumber-failure       Debian cucumber 2.4.0-4 (expect() from ruby-rspec-expectations 3.12.0c0e1m1s0-1)
 #   phpmd                  Debian phpmd 2.13.0-1
 #   shfmt                  Debian shfmt 3.6.0-1+b2
-#   vader-failure          Debian vim-vader 0.3.0+git20200213.6fff477-2 (vim-nox 2:9.0.1378-2+deb12u2)
 #
 # Notes: lintr sees GITHUB_ACTIONS=true (set by _environment) and prints its lints as
 # `::warning file=...` workflow commands, as it does on a real runner. ct_run needs
@@ -1857,22 +1856,6 @@ _MORE_LANGUAGES: list[Case] = [
         },
         needs=("shfmt",),
     ),
-    Case(
-        "vader-failure",
-        "vim",
-        "vader",
-        "persistent",
-        "test",
-        "vim -Nu NONE -i NONE -es -c 'set rtp+=/usr/share/vim-vader' -c 'runtime plugin/vader.vim'"
-        " -c 'Vader! test/*.vader'",
-        r"\(X\)|Success/Total: \d+/\d+",
-        {
-            "autoload/cart.vim": "function! cart#total(a, b) abort\n  return a:a - a:b\nendfunction\n",
-            "test/cart.vader": "Execute (total adds):\n  set rtp+=.\n  AssertEqual 3, cart#total(1, 2)\n\n"
-            "Execute (total of nothing):\n  set rtp+=.\n  AssertEqual 0, cart#total(0, 0)\n",
-        },
-        needs=("vim",),
-    ),
 ]
 
 _MORE_LANGUAGES_FIXES: dict[str, dict[str, str]] = {
@@ -1923,9 +1906,6 @@ _MORE_LANGUAGES_FIXES: dict[str, dict[str, str]] = {
     "shfmt": {
         "scripts/deploy.sh": '#!/bin/bash\nset -eu\nif [ -n "$1" ]; then\n\techo "deploying $1"\nfi\n',
     },
-    "vader-failure": {
-        "autoload/cart.vim": "function! cart#total(a, b) abort\n  return a:a + a:b\nendfunction\n",
-    },
 }
 
 _MORE_LANGUAGES_VERSIONS: dict[str, str] = {
@@ -1945,7 +1925,6 @@ _MORE_LANGUAGES_VERSIONS: dict[str, str] = {
     "cucumber": "cucumber --version",
     "phpmd": "phpmd --version",
     "shfmt": "shfmt --version",
-    "vader": "echo vim-vader $(dpkg-query -W -f='${Version}' vim-vader)",
 }
 
 
@@ -4156,6 +4135,168 @@ _JVM_BEAM_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------ more clients (2): Codecov's uploader, twine upload, npm publish,
+# cabal update, opam init, rebar3's Hex fetch
+#
+# Packages (versions as installed when verified):
+#   codecov-cli   PyPI codecov-cli==11.3.1 (command `codecovcli`; click 8.2.1, requests 2.34.2,
+#                 sentry-sdk 2.75.0), in a venv of its own (/var/tmp/self-healing-zoo/codecov-venv,
+#                 Python 3.11.7) with its `codecovcli` on the case's PATH: it pins click<8.3.0,
+#                 which the zoo venv cannot hold (check-jsonschema 0.39.0 needs click>=8.5,
+#                 huggingface_hub 2.4.0 click>=8.4.2). Needs git (setup commits the project).
+#   twine         PyPI twine==7.0.0 (rich 15.0.0, requests 2.34.2) from the zoo venv; setup builds
+#                 the sdist offline with build==1.6.1 --no-isolation (setuptools 65.5.0).
+#   npm-publish   npm 11.19.1 (/usr/lib/node_modules/npm) on Node v20.20.2
+#                 (Debian nodejs 20.20.2-1nodesource1+repack1).
+#   cabal         Debian cabal-install 3.4.1.0-3; plain http:// through its own HTTP client,
+#                 https:// through curl (Debian curl 7.88.1-10+deb12u14).
+#   opam          Debian opam 2.1.2-1+deb12u2 (downloads with curl 7.88.1-10+deb12u14).
+#   rebar3        Debian rebar3 3.19.0-1 on erlang-base 1:25.2.3+dfsg-1+deb12u4 (OTP 25).
+#
+# Notes: the clients without a request timeout (codecovcli, twine, cabal, opam, rebar3) have no
+# `no-answer` case; npm publish has one (--fetch-timeout). codecovcli retries a refused, reset,
+# unresolved, unreachable or TLS-failing connection three times and then says word for word the
+# same ("Request failed. Retrying", "Exception: Request failed after too many retries. URL: …"),
+# so `refused` stands for them all; it exits non-zero only with -Z (codecov-action's
+# fail_ci_if_error). npm publish takes the cut-short 200 as a success (exit 0): no `cut-short`
+# case. cabal reads a cut-short index as "tarEntriesList: TruncatedArchive" with a Haskell call
+# stack, as if it were its own bug: no `cut-short` case. opam's curl exits with code 7 for a refused
+# and an unreachable host alike: no `unreachable` case. Without DEBUG=1 rebar3 prints the same
+# three lines for every fault ("Failed to update package jsx from repo hexpm", "Package not found
+# in any repo: jsx 3.1.0"), word for word what it prints when a working mirror answers 404
+# (checked against a server on loopback), so its cases run with DEBUG=1, rebar3's documented
+# switch, which shows the Hex request's error; the project's rebar.config points the hexpm
+# repo's api_url at the mirror too (otherwise the debug dump prints the default API host).
+_COVERAGE_XML = (
+    '<?xml version="1.0" ?>\n<coverage version="7.17.5" line-rate="1" branch-rate="0" '
+    'lines-covered="2" lines-valid="2" branches-covered="0" branches-valid="0" complexity="0" '
+    'timestamp="1764400000000">\n<sources><source>.</source></sources>\n<packages><package '
+    'name="." line-rate="1" branch-rate="0" complexity="0"><classes><class name="cart.py" '
+    'filename="cart.py" complexity="0" line-rate="1" branch-rate="0"><methods/><lines>'
+    '<line number="1" hits="1"/><line number="2" hits="1"/></lines></class></classes>'
+    "</package></packages>\n</coverage>\n"
+)
+_CART_SDIST = {
+    "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+    'build-backend = "setuptools.build_meta"\n\n[project]\nname = "zoo-cart"\n'
+    'version = "1.0.0"\n\n[tool.setuptools]\npy-modules = ["cart"]\n',
+    "cart.py": "def total(prices):\n    return sum(prices)\n",
+}
+
+_CLIENTS_2: list[Case] = [
+    # What codecov/codecov-action runs (with fail_ci_if_error: true).
+    *_per_fault(
+        "codecov-cli",
+        "codecovcli --url {url} upload-coverage -Z -t x -r o/r --git-service github "
+        "-C 0123456789abcdef0123456789abcdef01234567 --disable-search -f coverage.xml",
+        r"Request failed\. Retrying|Response status code was \d+|Upload queued for processing failed|"
+        r"^Exception: |^requests\.exceptions\.\w+: ",
+        ("refused", "503", "502", "500", "429", "cut-short"),
+        files={"coverage.xml": _COVERAGE_XML, "cart.py": "def total(p):\n    return sum(p)\n"},
+        needs=("codecovcli", "git"),
+        setup=_GIT_COMMIT,
+    ),
+    *_per_fault(
+        "twine",
+        "twine upload --non-interactive --repository-url {url}/legacy/ -u __token__ -p x dist/*",
+        r'ERROR|Error during upload|Received "\d{3}|^requests\.exceptions\.\w+: ',
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files=_CART_SDIST,
+        needs=("twine",),
+        setup="python -m build --sdist --no-isolation",
+    ),
+    # The .npmrc as actions/setup-node writes it, the token from NODE_AUTH_TOKEN.
+    *_per_fault(
+        "npm-publish",
+        "printf '//{host}/:_authToken=${{NODE_AUTH_TOKEN}}\\n' > .npmrc && NODE_AUTH_TOKEN=x "
+        "npm publish --registry {url}/ --fetch-retries 0 --fetch-timeout 3000 --cache ./.npm-cache",
+        r"npm (?:ERR!|error)",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        files={
+            "package.json": '{ "name": "zoo-cart", "version": "1.0.0", "main": "index.js", '
+            '"files": ["index.js"] }\n',
+            "index.js": "module.exports = (prices) => prices.reduce((a, b) => a + b, 0);\n",
+        },
+        needs=("npm",),
+    ),
+    *_per_fault(
+        "cabal",
+        "cabal --config-file=$PWD/cabal.config update",
+        r"^cabal: |^curl: \(\d+\)|Network\.Socket|resource vanished|^is down\.",
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        files={
+            "cabal.config": "repository zoo\n  url: {url}/\n\nremote-repo-cache: ./.cabal-packages\n"
+        },
+        needs=("cabal",),
+    ),
+    # What ocaml/setup-ocaml's `opam init` does, with the repository at the fault server.
+    *_per_fault(
+        "opam",
+        "OPAMROOT=$PWD/.opam opam init --bare --disable-sandboxing -n -y zoo {url}/",
+        r"^\[ERROR\]",
+        ("refused", "reset", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        needs=("opam", "curl"),
+    ),
+    *_per_fault(
+        "rebar3",
+        "DEBUG=1 HEX_CDN={url} REBAR_CACHE_DIR=$PWD/.rebar-cache rebar3 get-deps",
+        r"^===> (?:Hex get_package request failed|Failed to update package|Package not found)|"
+        r"failed_connect|to_address|\{\"[^\"]+\",\d+\}|^\s+\{inet,|tls_alert|^\s+\{\d{3},$|<<\"\d{3} |"
+        r"CLIENT ALERT",
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files={
+            "rebar.config": '{deps, [{jsx, "3.1.0"}]}.\n'
+            '{hex, [{repos, [#{name => <<"hexpm">>, api_url => <<"{url}/api">>}]}]}.\n'
+        },
+        needs=("rebar3",),
+    ),
+]
+
+_CLIENTS_2_VERSIONS: dict[str, str] = {
+    "codecov-cli": "codecovcli --version",
+    "twine": "twine --version",
+    "npm-publish": "npm --version",
+    "cabal": "cabal --version | head -1",
+    "opam": "opam --version",
+    "rebar3": "rebar3 version",
+}
+
+
+# ------------------------------------------------------------------- Vim script: Vader
+#
+# Packages: Debian vim-vader 0.3.0+git20200213.6fff477-2 (vim-nox 2:9.0.1378-2+deb12u2).
+# Vader! prints Vim's version banner first when run with -es, as a job log shows it.
+
+_VIM: list[Case] = [
+    Case(
+        "vader-failure",
+        "vim",
+        "vader",
+        "persistent",
+        "test",
+        "vim -Nu NONE -i NONE -es -c 'set rtp+=/usr/share/vim-vader' -c 'runtime plugin/vader.vim'"
+        " -c 'Vader! test/*.vader'",
+        r"\(X\)|Success/Total: \d+/\d+",
+        {
+            "autoload/cart.vim": "function! cart#total(a, b) abort\n  return a:a - a:b\nendfunction\n",
+            "test/cart.vader": "Execute (total adds):\n  set rtp+=.\n  AssertEqual 3, cart#total(1, 2)\n\n"
+            "Execute (total of nothing):\n  set rtp+=.\n  AssertEqual 0, cart#total(0, 0)\n",
+        },
+        needs=("vim",),
+    ),
+]
+
+_VIM_FIXES: dict[str, dict[str, str]] = {
+    "vader-failure": {
+        "autoload/cart.vim": "function! cart#total(a, b) abort\n  return a:a + a:b\nendfunction\n",
+    },
+}
+
+_VIM_VERSIONS: dict[str, str] = {
+    "vader": "echo vim-vader $(dpkg-query -W -f='${Version}' vim-vader)",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -4169,6 +4310,8 @@ CASES: list[Case] = [
     *_C_SHELL,
     *_GO_CRYSTAL_MISC,
     *_JVM_BEAM,
+    *_CLIENTS_2,
+    *_VIM,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -4248,9 +4391,10 @@ FIXES.update(
         **_DOCS_WEB_AND_PY_FIXES,
         **_MORE_CHECKS_FIXES,
         **_LOCK_DRIFT_FIXES,
-        **_JVM_BEAM_FIXES,
-        **_GO_CRYSTAL_MISC_FIXES,
         **_C_SHELL_FIXES,
+        **_GO_CRYSTAL_MISC_FIXES,
+        **_JVM_BEAM_FIXES,
+        **_VIM_FIXES,
     }
 )
 
@@ -4263,4 +4407,8 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_MORE_CHECKS_VERSIONS,
     **_MORE_CLIENTS_VERSIONS,
     **_C_SHELL_VERSIONS,
+    **_GO_CRYSTAL_MISC_VERSIONS,
+    **_JVM_BEAM_VERSIONS,
+    **_CLIENTS_2_VERSIONS,
+    **_VIM_VERSIONS,
 }

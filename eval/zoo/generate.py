@@ -45,6 +45,8 @@ from cases import CASES, FIXES, MORE_VERSION_COMMANDS, NET, Case
 HERE = Path(__file__).resolve().parent
 SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
 VENV = SCRATCH / "venv"
+# codecov-cli pins click below what the main venv's tools need: a venv of its own.
+CODECOV_VENV = SCRATCH / "codecov-venv"
 NODE = SCRATCH / "node"
 NETNS = "shzoo"
 TIMEOUT = 180
@@ -139,6 +141,8 @@ APT_PACKAGES = [
     "gradle",
     "junit4",
     "libhamcrest-java",
+    "cabal-install",
+    "opam",
     "gh",
     "git-lfs",
     "protobuf-compiler",
@@ -386,6 +390,11 @@ def prepare() -> None:
     if not (VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PIP_PACKAGES], check=True)
+    if not (CODECOV_VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(CODECOV_VENV)], check=True)
+    subprocess.run(
+        [str(CODECOV_VENV / "bin" / "pip"), "install", "-q", "codecov-cli==11.3.1"], check=True
+    )
     NODE.mkdir(parents=True, exist_ok=True)
     if not (NODE / "package.json").exists():
         (NODE / "package.json").write_text('{ "name": "zoo-tools", "private": true }\n')
@@ -395,7 +404,12 @@ def prepare() -> None:
 
 
 def _environment(home: Path) -> dict[str, str]:
-    path = [VENV / "bin", NODE / "node_modules" / ".bin", Path.home() / ".cargo" / "bin"]
+    path = [
+        VENV / "bin",
+        CODECOV_VENV / "bin",
+        NODE / "node_modules" / ".bin",
+        Path.home() / ".cargo" / "bin",
+    ]
     return {
         "PATH": ":".join(
             [*(str(p) for p in path), "/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"]
