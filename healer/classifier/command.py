@@ -92,7 +92,10 @@ _WRAPPER = re.compile(
     r"env(?: -\S+)*|[A-Za-z_][A-Za-z0-9_]*=\S*|"
     r"timeout(?: -\S+)* \d+[smhd]?|xvfb-run(?: -\S+)*|"
     r"npx(?: -\S+)*|bunx|pnpm (?:exec|dlx)|yarn (?:exec|dlx)|npm exec(?: --)?|"
-    r"poetry run|pipenv run|uv run|uvx|hatch run|pdm run|rye run|pipx run|conda run(?: -n \S+)?|"
+    # A project's own script (`hatch run test`, `pdm run lint:all`) is left for the task
+    # runner entries of commands.yml; a tool (`poetry run pytest`) is unwrapped.
+    r"(?:poetry|pipenv|uv|hatch|pdm|rye) run(?! (?:[\w.-]+:)?(?:test|tests|lint|fmt|format|typecheck|types|check|build)(?::\S*)?(?: |$))|"
+    r"uvx|pipx run|conda run(?: -n \S+)?|"
     r"bundle exec|python[0-9.]* -m|py -m|coverage run -m|"
     r"(?:php|node|ruby|perl|bash|sh|python[0-9.]*) (?=\S*/)|"
     r"\./|\.\./)\s*"

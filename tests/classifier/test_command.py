@@ -274,3 +274,22 @@ def test_a_projects_own_test_script_names_the_test_category(
     command: str, expected: str | None
 ) -> None:
     assert category(command) == expected
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("hatch run test:all", "test"),
+        ("pdm run lint", "lint"),
+        ("rye test", "test"),
+        ("deno task test", "test"),
+        # A tool run through the same wrappers is the tool's own category.
+        ("poetry run pytest -q", "test"),
+        ("pdm run mypy src", "type_error"),
+        ("hatch run ruff check .", "lint"),
+    ],
+)
+def test_a_python_project_managers_script_names_the_category_by_its_name(
+    command: str, expected: str
+) -> None:
+    assert category(command) == expected
