@@ -4297,6 +4297,407 @@ _VIM_VERSIONS: dict[str, str] = {
 }
 
 
+# --------------------------------- more test frameworks: C/C++, Tcl, Scheme, OCaml, Ruby, JVM, Go
+#
+# Debian packages (bookworm 12.11, versions as installed when verified), all offline (checked in
+# a network namespace with only loopback):
+#   boost-test-failure      libboost-test-dev 1.74.0.3 (libboost-test1.74-dev 1.74.0+ds1-21;
+#                           g++ 4:12.2.0-3 in setup)
+#   criterion-failure       libcriterion-dev 2.4.1-2 (gcc 4:12.2.0-3 in setup)
+#   check-failure           check 0.15.2-2+b1 (gcc 4:12.2.0-3 and pkg-config 1.8.1-1 in setup)
+#   doctest-cpp-failure     doctest-dev 2.4.9~ds-1 (header only; g++ 4:12.2.0-3 in setup)
+#   cpputest-failure        cpputest 4.0-2 (g++ 4:12.2.0-3 and pkg-config 1.8.1-1 in setup)
+#   tcltest-failure         tcl 8.6.13 (tcl8.6 8.6.13+dfsg-2; tcltest 2.5.5)
+#   srfi-64-failure         guile-3.0 3.0.8-2 (Guile's own (srfi srfi-64))
+#   alcotest-failure        libalcotest-ocaml-dev 1.6.0-1+b1, run by ocaml-dune 2.9.3-1
+#                           (ocaml-nox 4.13.1-4, ocaml-findlib 1.9.6-1+b1)
+#   test-unit-failure       ruby-test-unit 3.5.7-1 (ruby 1:3.1; ruby3.1 3.1.7+really3.1.2-0+deb12u1)
+#   testng-failure          testng 6.9.12-4 (libjcommander-java 1.71-4 on the class path;
+#                           openjdk-17-jdk-headless 17.0.15+6-1~deb12u1)
+#   ginkgo-failure          golang-github-onsi-ginkgo-dev 1.16.5-3 and golang-gomega-dev 1.10.3-1
+#                           (golang-go 2:1.19~1); Ginkgo v1: bookworm has no ginkgo-v2 package
+# No PyPI or npm packages. The section uses _CART_C_BAD and _CART_C_GOOD (C/shell section)
+# and GRADLE_CART (JVM section).
+# Notes:
+# - Boost.Test 1.74 colours its error lines even without a terminal and with an empty
+#   environment (kept, as a job log shows them) and exits 201 (boost::exit_test_failure).
+# - Criterion and Check run each test in a forked process; Criterion prints everything on
+#   stderr with "[----]" / "[FAIL]" / "[====] Synthesis" prefixes. Check's runner returns
+#   nothing: the test's main exits non-zero when srunner_ntests_failed() is, as CI needs.
+# - The C++ doctest is "doctest-cpp" (id and tool): the zoo's `doctest` is Python's.
+# - tcltest: tests/all.tcl calls runAllTests, which runs each *.test file in a child tclsh and
+#   (in tcltest 2.5) returns 1 when a file had failing tests; all.tcl exits with it. Older
+#   tcltest returned nothing, hence the common `$::tcltest::numTests(Failed)` check: tclsh
+#   itself exits 0 after a failing test. The output carries the run's start and end dates.
+# - SRFI-64 (Guile's reference implementation) prints only "FAIL <name>" and the count on
+#   stdout; the expected and actual values go to the log file named after the suite
+#   (cart.log), so the step prints the log when the run fails, as CI scripts do. The script
+#   reads the fail count before test-end and exits 1 with it (test-end does not exit).
+#   --no-auto-compile: otherwise the first run prints ";;; compiling" notes on stderr and
+#   later runs (with a warm ~/.cache/guile) do not.
+# - Alcotest under dune: dune prints the failing action ("(cd _build/default/test &&
+#   ./test_cart.exe)") and the test's output, which has a random run ID and the absolute
+#   path of its log folder; the box around "[FAIL]" is drawn with Unicode box characters.
+# - Ruby's test-unit: libruby3.1 bundles test-unit 3.5.3; ruby-test-unit 3.5.7 (from
+#   rubygems-integration) is what `require "test/unit"` loads. It colours its output (256
+#   colours) when GITHUB_ACTIONS=true, as the zoo sets, even without a terminal; without that
+#   variable and a terminal it prints plain text. The output has timings (tests/s).
+# - TestNG's default output is only the "Total tests run: 1, Failures: 1" box; -verbose 2
+#   adds "FAILED: <method>" and the AssertionError with its stack, and also "[Utils]
+#   Attempting to create ..." lines for its reports (written to test-output/). TestNG exits
+#   1 when a test fails. Its `assertEquals(actual, expected)` order is the reverse of JUnit's.
+# - Ginkgo: bookworm packages Ginkgo v1 (1.16.5), not v2. `go test` builds it offline
+#   from a vendor folder: the project carries vendor/modules.txt (the packages the suite
+#   imports, from `go list -deps -test`, with each module's `go` version: x/sys needs 1.17
+#   for unsafe.Slice) and go.mod's matching requirements; `setup` copies those packages
+#   from /usr/share/gocode/src into vendor/. `-mod=vendor` on the command line overrides
+#   the zoo's GOFLAGS=-mod=mod. Ginkgo v1 colours its report even without a terminal
+#   (kept); the output ends with go test's own "--- FAIL: TestCart" and "FAIL" lines. The
+#   random seed differs from run to run.
+
+_GINKGO_MODULES_TXT = (
+    "# github.com/fsnotify/fsnotify v1.6.0\n## explicit; go 1.16\n"
+    "github.com/fsnotify/fsnotify\n"
+    "# github.com/nxadm/tail v1.4.5\n## explicit\n"
+    "github.com/nxadm/tail\ngithub.com/nxadm/tail/ratelimiter\n"
+    "github.com/nxadm/tail/util\ngithub.com/nxadm/tail/watch\n"
+    "# github.com/onsi/ginkgo v1.16.5\n## explicit; go 1.16\n"
+    "github.com/onsi/ginkgo\ngithub.com/onsi/ginkgo/config\n"
+    "github.com/onsi/ginkgo/formatter\ngithub.com/onsi/ginkgo/internal/codelocation\n"
+    "github.com/onsi/ginkgo/internal/containernode\n"
+    "github.com/onsi/ginkgo/internal/failer\ngithub.com/onsi/ginkgo/internal/global\n"
+    "github.com/onsi/ginkgo/internal/leafnodes\n"
+    "github.com/onsi/ginkgo/internal/remote\ngithub.com/onsi/ginkgo/internal/spec\n"
+    "github.com/onsi/ginkgo/internal/spec_iterator\n"
+    "github.com/onsi/ginkgo/internal/specrunner\n"
+    "github.com/onsi/ginkgo/internal/suite\n"
+    "github.com/onsi/ginkgo/internal/testingtproxy\n"
+    "github.com/onsi/ginkgo/internal/writer\ngithub.com/onsi/ginkgo/reporters\n"
+    "github.com/onsi/ginkgo/reporters/stenographer\n"
+    "github.com/onsi/ginkgo/reporters/stenographer/support/go-colorable\n"
+    "github.com/onsi/ginkgo/types\n"
+    "# github.com/onsi/gomega v1.10.3\n## explicit; go 1.14\n"
+    "github.com/onsi/gomega\ngithub.com/onsi/gomega/format\n"
+    "github.com/onsi/gomega/internal/assertion\n"
+    "github.com/onsi/gomega/internal/asyncassertion\n"
+    "github.com/onsi/gomega/internal/oraclematcher\n"
+    "github.com/onsi/gomega/internal/testingtsupport\ngithub.com/onsi/gomega/matchers\n"
+    "github.com/onsi/gomega/matchers/support/goraph/bipartitegraph\n"
+    "github.com/onsi/gomega/matchers/support/goraph/edge\n"
+    "github.com/onsi/gomega/matchers/support/goraph/node\n"
+    "github.com/onsi/gomega/matchers/support/goraph/util\n"
+    "github.com/onsi/gomega/types\n"
+    "# golang.org/x/net v0.7.0\n## explicit; go 1.17\n"
+    "golang.org/x/net/html\ngolang.org/x/net/html/atom\ngolang.org/x/net/html/charset\n"
+    "# golang.org/x/sys v0.3.0\n## explicit; go 1.17\n"
+    "golang.org/x/sys/unix\n"
+    "# golang.org/x/text v0.7.0\n## explicit; go 1.17\n"
+    "golang.org/x/text/encoding\ngolang.org/x/text/encoding/charmap\n"
+    "golang.org/x/text/encoding/htmlindex\ngolang.org/x/text/encoding/internal\n"
+    "golang.org/x/text/encoding/internal/identifier\n"
+    "golang.org/x/text/encoding/japanese\ngolang.org/x/text/encoding/korean\n"
+    "golang.org/x/text/encoding/simplifiedchinese\n"
+    "golang.org/x/text/encoding/traditionalchinese\n"
+    "golang.org/x/text/encoding/unicode\ngolang.org/x/text/internal/language\n"
+    "golang.org/x/text/internal/language/compact\ngolang.org/x/text/internal/tag\n"
+    "golang.org/x/text/internal/utf8internal\ngolang.org/x/text/language\n"
+    "golang.org/x/text/runes\ngolang.org/x/text/transform\n"
+    "# golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1\n## explicit; go 1.11\n"
+    "golang.org/x/xerrors\ngolang.org/x/xerrors/internal\n"
+    "# gopkg.in/tomb.v1 v1.0.0-20141024135613-dd632973f1e7\n## explicit\n"
+    "gopkg.in/tomb.v1\n"
+    "# gopkg.in/yaml.v2 v2.4.0\n## explicit; go 1.15\n"
+    "gopkg.in/yaml.v2\n"
+)
+_GINKGO_GO_MOD = (
+    "module example.test/cart\n\ngo 1.19\n\n"
+    "require (\n\tgithub.com/onsi/ginkgo v1.16.5\n\tgithub.com/onsi/gomega v1.10.3\n)\n\n"
+    "require (\n"
+    "\tgithub.com/fsnotify/fsnotify v1.6.0 // indirect\n"
+    "\tgithub.com/nxadm/tail v1.4.5 // indirect\n"
+    "\tgolang.org/x/net v0.7.0 // indirect\n"
+    "\tgolang.org/x/sys v0.3.0 // indirect\n"
+    "\tgolang.org/x/text v0.7.0 // indirect\n"
+    "\tgolang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect\n"
+    "\tgopkg.in/tomb.v1 v1.0.0-20141024135613-dd632973f1e7 // indirect\n"
+    "\tgopkg.in/yaml.v2 v2.4.0 // indirect\n"
+    ")\n"
+)
+_GINKGO_VENDOR = (
+    "grep -v '^#' vendor/modules.txt | while read -r pkg; do\n"
+    '  mkdir -p "vendor/$pkg"\n'
+    "  find \"/usr/share/gocode/src/$pkg\" -maxdepth 1 -type f ! -name '*_test.go' "
+    '-exec cp -t "vendor/$pkg" {} +\n'
+    "done\n"
+)
+_GINKGO_SUITE = (
+    'package cart_test\n\nimport (\n\t"testing"\n\n'
+    '\t. "github.com/onsi/ginkgo"\n\t. "github.com/onsi/gomega"\n)\n\n'
+    "func TestCart(t *testing.T) {\n\tRegisterFailHandler(Fail)\n"
+    '\tRunSpecs(t, "Cart Suite")\n}\n'
+)
+_GINKGO_TEST = (
+    'package cart_test\n\nimport (\n\t. "github.com/onsi/ginkgo"\n\t. "github.com/onsi/gomega"\n\n'
+    '\t"example.test/cart"\n)\n\n'
+    'var _ = Describe("Total", func() {\n\tIt("adds the prices", func() {\n'
+    "\t\tExpect(cart.Total(1, 2)).To(Equal(3))\n\t})\n})\n"
+)
+_GINKGO_CART = "package cart\n\nfunc Total(a, b int) int { return a - b }\n"
+
+_BOOST_TEST_CPP = (
+    "#define BOOST_TEST_MODULE cart\n#define BOOST_TEST_DYN_LINK\n"
+    "#include <boost/test/unit_test.hpp>\n\nint total(int a, int b);\n\n"
+    "BOOST_AUTO_TEST_CASE(total_adds) {\n    BOOST_CHECK_EQUAL(total(1, 2), 3);\n}\n"
+)
+_CRITERION_TEST_C = (
+    "#include <criterion/criterion.h>\n\nint total(int a, int b);\n\n"
+    "Test(cart, total_adds) {\n    cr_assert_eq(total(1, 2), 3);\n}\n"
+)
+_CHECK_TEST_C = (
+    "#include <check.h>\n#include <stdlib.h>\n\nint total(int a, int b);\n\n"
+    "START_TEST(test_total_adds) {\n    ck_assert_int_eq(total(1, 2), 3);\n}\nEND_TEST\n\n"
+    'int main(void) {\n    Suite *suite = suite_create("cart");\n'
+    '    TCase *tcase = tcase_create("core");\n'
+    "    tcase_add_test(tcase, test_total_adds);\n    suite_add_tcase(suite, tcase);\n"
+    "    SRunner *runner = srunner_create(suite);\n"
+    "    srunner_run_all(runner, CK_VERBOSE);\n"
+    "    int failed = srunner_ntests_failed(runner);\n    srunner_free(runner);\n"
+    "    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;\n}\n"
+)
+_DOCTEST_CPP = (
+    "#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN\n#include <doctest/doctest.h>\n\n"
+    "int total(int a, int b);\n\n"
+    'TEST_CASE("total adds") {\n    CHECK(total(1, 2) == 3);\n}\n'
+)
+_CPPUTEST_CPP = (
+    "#include <CppUTest/CommandLineTestRunner.h>\n#include <CppUTest/TestHarness.h>\n\n"
+    "int total(int a, int b);\n\nTEST_GROUP(Cart) {};\n\n"
+    "TEST(Cart, TotalAdds) {\n    LONGS_EQUAL(3, total(1, 2));\n}\n\n"
+    "int main(int argc, char **argv) {\n"
+    "    return CommandLineTestRunner::RunAllTests(argc, argv);\n}\n"
+)
+_TCL_CART = "proc total {a b} {\n    return [expr {$a - $b}]\n}\n"
+_TCL_ALL = (
+    "package require tcltest 2.5\nnamespace import ::tcltest::*\n"
+    "configure -testdir [file dirname [file normalize [info script]]] -verbose {body error}\n"
+    "configure {*}$argv\nexit [runAllTests]\n"
+)
+_TCL_TEST = (
+    "package require tcltest 2.5\nnamespace import ::tcltest::*\n"
+    "source [file join [file dirname [file normalize [info script]]] .. cart.tcl]\n\n"
+    "test total-1.1 {total adds} -body {\n    total 1 2\n} -result 3\n\ncleanupTests\n"
+)
+_GUILE_CART = "(define-module (cart)\n  #:export (total))\n\n(define (total a b)\n  (- a b))\n"
+_GUILE_TEST = (
+    "(use-modules (srfi srfi-64)\n             (cart))\n\n"
+    '(test-begin "cart")\n(test-equal "total adds" 3 (total 1 2))\n'
+    "(define failures (test-runner-fail-count (test-runner-current)))\n"
+    '(test-end "cart")\n(exit (if (zero? failures) 0 1))\n'
+)
+_ALCOTEST_TEST = (
+    "let test_total_adds () =\n"
+    '  Alcotest.(check int) "total 1 2" 3 (Cart.total 1 2)\n\n'
+    "let () =\n"
+    '  Alcotest.run "cart"\n'
+    '    [ ("total", [ Alcotest.test_case "adds" `Quick test_total_adds ]) ]\n'
+)
+_TEST_UNIT_CART = "module Cart\n  def self.total(a, b)\n    a - b\n  end\nend\n"
+_TEST_UNIT_TEST = (
+    'require "test/unit"\nrequire "cart"\n\n'
+    "class TestCart < Test::Unit::TestCase\n  def test_total_adds\n"
+    "    assert_equal(3, Cart.total(1, 2))\n  end\nend\n"
+)
+_TESTNG_CP = "/usr/share/java/testng.jar:/usr/share/java/jcommander.jar"
+_TESTNG_TEST = (
+    "package shop;\n\nimport static org.testng.Assert.assertEquals;\n\n"
+    "import org.testng.annotations.Test;\n\n"
+    "public class CartTest {\n    @Test\n    public void totalMultipliesPriceByCount() {\n"
+    "        assertEquals(Cart.total(250, 3), 750);\n    }\n}\n"
+)
+
+_FRAMEWORKS: list[Case] = [
+    # ---------------------------------------------------------------- C and C++
+    Case(
+        "boost-test-failure",
+        "c",
+        "boost.test",
+        "persistent",
+        "test",
+        "./test_cart",
+        r'error: in "|has failed|\*\*\* \d+ failures? (?:is|are) detected',
+        {"src/cart.cpp": _CART_C_BAD, "tests/test_cart.cpp": _BOOST_TEST_CPP},
+        setup="g++ -Wall -o test_cart src/cart.cpp tests/test_cart.cpp -lboost_unit_test_framework",
+        needs=("g++",),
+    ),
+    Case(
+        "criterion-failure",
+        "c",
+        "criterion",
+        "persistent",
+        "test",
+        "./test_cart",
+        r"Assertion Failed|is false\.|^\[FAIL\]|Synthesis: .*Failing: [1-9]",
+        {"src/cart.c": _CART_C_BAD, "tests/test_cart.c": _CRITERION_TEST_C},
+        setup="gcc -Wall -o test_cart src/cart.c tests/test_cart.c -lcriterion",
+        needs=("gcc",),
+    ),
+    Case(
+        "check-failure",
+        "c",
+        "check",
+        "persistent",
+        "test",
+        "./test_cart",
+        r":F:|Failures: [1-9]",
+        {"src/cart.c": _CART_C_BAD, "tests/test_cart.c": _CHECK_TEST_C},
+        setup="gcc -Wall -o test_cart src/cart.c tests/test_cart.c"
+        " $(pkg-config --cflags --libs check)",
+        needs=("gcc", "pkg-config"),
+    ),
+    Case(
+        "doctest-cpp-failure",
+        "c",
+        "doctest-cpp",
+        "persistent",
+        "test",
+        "./test_cart",
+        r": ERROR: |^\s+values: |Status: FAILURE",
+        {"src/cart.cpp": _CART_C_BAD, "tests/test_cart.cpp": _DOCTEST_CPP},
+        setup="g++ -Wall -o test_cart src/cart.cpp tests/test_cart.cpp",
+        needs=("g++",),
+    ),
+    Case(
+        "cpputest-failure",
+        "c",
+        "cpputest",
+        "persistent",
+        "test",
+        "./test_cart",
+        r": error: Failure in|_EQUAL\(.*\) failed|^\s+expected <|^\s+but was|^Errors \(",
+        {"src/cart.cpp": _CART_C_BAD, "tests/test_cart.cpp": _CPPUTEST_CPP},
+        setup="g++ -Wall -o test_cart src/cart.cpp tests/test_cart.cpp"
+        " $(pkg-config --cflags --libs cpputest)",
+        needs=("g++", "pkg-config"),
+    ),
+    # ---------------------------------------------------------------- Tcl and Scheme
+    Case(
+        "tcltest-failure",
+        "tcl",
+        "tcltest",
+        "persistent",
+        "test",
+        "tclsh tests/all.tcl",
+        r"^==== \S+ .*FAILED$|^---- Result|\tFailed\t[1-9]|^Files with failing tests",
+        {"cart.tcl": _TCL_CART, "tests/all.tcl": _TCL_ALL, "tests/cart.test": _TCL_TEST},
+        needs=("tclsh",),
+    ),
+    Case(
+        "srfi-64-failure",
+        "scheme",
+        "srfi-64",
+        "persistent",
+        "test",
+        "guile --no-auto-compile -L . tests/cart-test.scm || { cat cart.log; exit 1; }",
+        r": FAIL |# of unexpected failures|result-kind: fail|actual-value:|expected-value:",
+        {"cart.scm": _GUILE_CART, "tests/cart-test.scm": _GUILE_TEST},
+        needs=("guile",),
+    ),
+    # ---------------------------------------------------------------- OCaml and Ruby
+    Case(
+        "alcotest-failure",
+        "ocaml",
+        "alcotest",
+        "persistent",
+        "test",
+        "dune test",
+        r"\[FAIL\]|^ASSERT |^FAIL |Expected: |Received: |\d+ failures?! in",
+        {
+            "dune-project": "(lang dune 2.9)\n",
+            "src/dune": "(library (name cart))\n",
+            "src/cart.ml": "let total a b = a - b\n",
+            "test/dune": "(test (name test_cart) (libraries cart alcotest))\n",
+            "test/test_cart.ml": _ALCOTEST_TEST,
+        },
+        needs=("dune", "ocamlfind"),
+    ),
+    Case(
+        "test-unit-failure",
+        "ruby",
+        "test-unit",
+        "persistent",
+        "test",
+        "ruby -Ilib test/test_cart.rb",
+        r"^Failure: |expected but was|^<.*>$|[1-9]\d* failures",
+        {"lib/cart.rb": _TEST_UNIT_CART, "test/test_cart.rb": _TEST_UNIT_TEST},
+        needs=("ruby",),
+    ),
+    # ---------------------------------------------------------------- JVM
+    Case(
+        "testng-failure",
+        "java",
+        "testng",
+        "persistent",
+        "test",
+        f"java -cp out:{_TESTNG_CP} org.testng.TestNG -verbose 2 -testclass shop.CartTest",
+        r"^FAILED: |AssertionError|Failures: [1-9]",
+        {
+            "src/main/java/shop/Cart.java": GRADLE_CART.replace("* count", "+ count"),
+            "src/test/java/shop/CartTest.java": _TESTNG_TEST,
+        },
+        setup="javac -d out -cp /usr/share/java/testng.jar src/main/java/shop/Cart.java"
+        " src/test/java/shop/CartTest.java",
+        needs=("javac", "java"),
+    ),
+    # ---------------------------------------------------------------- Go
+    Case(
+        "ginkgo-failure",
+        "go",
+        "ginkgo",
+        "persistent",
+        "test",
+        "go test -mod=vendor ./...",
+        r"Failure \[|\[It\]|Expected|to equal|^\s+<int>: |\[Fail\]|--- FAIL|^FAIL",
+        {
+            "go.mod": _GINKGO_GO_MOD,
+            "vendor/modules.txt": _GINKGO_MODULES_TXT,
+            "cart.go": _GINKGO_CART,
+            "cart_suite_test.go": _GINKGO_SUITE,
+            "cart_test.go": _GINKGO_TEST,
+        },
+        setup=_GINKGO_VENDOR,
+        needs=("go",),
+    ),
+]
+
+_FRAMEWORKS_FIXES: dict[str, dict[str, str]] = {
+    "boost-test-failure": {"src/cart.cpp": _CART_C_GOOD},
+    "criterion-failure": {"src/cart.c": _CART_C_GOOD},
+    "check-failure": {"src/cart.c": _CART_C_GOOD},
+    "doctest-cpp-failure": {"src/cart.cpp": _CART_C_GOOD},
+    "cpputest-failure": {"src/cart.cpp": _CART_C_GOOD},
+    "tcltest-failure": {"cart.tcl": _TCL_CART.replace("$a - $b", "$a + $b")},
+    "srfi-64-failure": {"cart.scm": _GUILE_CART.replace("(- a b)", "(+ a b)")},
+    "alcotest-failure": {"src/cart.ml": "let total a b = a + b\n"},
+    "test-unit-failure": {"lib/cart.rb": _TEST_UNIT_CART.replace("a - b", "a + b")},
+    "testng-failure": {"src/main/java/shop/Cart.java": GRADLE_CART},
+    "ginkgo-failure": {"cart.go": _GINKGO_CART.replace("a - b", "a + b")},
+}
+
+_FRAMEWORKS_VERSIONS: dict[str, str] = {
+    "boost.test": "dpkg-query -W -f='boost.test ${Version}\\n' libboost-test-dev",
+    "criterion": "dpkg-query -W -f='criterion ${Version}\\n' libcriterion-dev",
+    "check": "dpkg-query -W -f='check ${Version}\\n' check",
+    "doctest-cpp": "dpkg-query -W -f='doctest ${Version}\\n' doctest-dev",
+    "cpputest": "dpkg-query -W -f='cpputest ${Version}\\n' cpputest",
+    "tcltest": "echo 'puts \"tcltest [package require tcltest] (Tcl [info patchlevel])\"' | tclsh",
+    "srfi-64": "guile --version | head -1",
+    "alcotest": "dpkg-query -W -f='alcotest ${Version}\\n' libalcotest-ocaml-dev",
+    "test-unit": 'ruby -e \'require "test/unit/version"; puts "test-unit #{Test::Unit::VERSION}"\'',
+    "testng": "dpkg-query -W -f='testng ${Version}\\n' testng",
+    "ginkgo": "dpkg-query -W -f='ginkgo ${Version}\\n' golang-github-onsi-ginkgo-dev",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -4312,6 +4713,7 @@ CASES: list[Case] = [
     *_JVM_BEAM,
     *_CLIENTS_2,
     *_VIM,
+    *_FRAMEWORKS,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -4395,6 +4797,7 @@ FIXES.update(
         **_GO_CRYSTAL_MISC_FIXES,
         **_JVM_BEAM_FIXES,
         **_VIM_FIXES,
+        **_FRAMEWORKS_FIXES,
     }
 )
 
@@ -4411,4 +4814,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_JVM_BEAM_VERSIONS,
     **_CLIENTS_2_VERSIONS,
     **_VIM_VERSIONS,
+    **_FRAMEWORKS_VERSIONS,
 }
