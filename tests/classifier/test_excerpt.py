@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from tests.classifier.helpers import TEST_RULES, classify_bytes, gha_log, rule
 
+
+def plain_log(*lines: str) -> bytes:
+    """A log with no CI's timestamps: Travis, GitLab, Jenkins or a pasted excerpt."""
+    return "\n".join(lines).encode()
+
+
 RULES = [
     *TEST_RULES,
     rule("t-404", "persistent", "dependency", r"^curl: \(22\) .* 404", weight=2.5),
@@ -12,16 +18,14 @@ RULES = [
 
 
 def test_a_strong_line_long_before_the_failing_region_does_not_crowd_out_the_cause() -> None:
-    log = "\n".join(
-        [
-            "curl: (22) The requested URL returned error: 404",
-            *[f"case {n} ok" for n in range(1, 40)],
-            *["progress"] * 600,
-            "bash: frobnicate: command not found",
-            *[f"detail {n}" for n in range(1, 60)],
-            'The command "test/run" exited with 1.',
-        ]
-    ).encode()
+    log = plain_log(
+        "curl: (22) The requested URL returned error: 404",
+        *[f"case {n} ok" for n in range(1, 40)],
+        *["progress"] * 600,
+        "bash: frobnicate: command not found",
+        *[f"detail {n}" for n in range(1, 60)],
+        'The command "test/run" exited with 1.',
+    )
     result = classify_bytes(log, RULES)
     assert result.rule == "t-missing"
     assert "bash: frobnicate: command not found" in result.excerpt
@@ -87,14 +91,12 @@ def test_a_retry_printing_the_same_errors_again_does_not_crowd_out_what_follows(
 
 def test_the_line_that_ended_the_step_is_shown_even_when_room_is_short() -> None:
     """Travis, GitLab and Jenkins name the failing command in their exit line."""
-    log = "\n".join(
-        [
-            "$ ./ci/fetch.sh",
-            "curl: (22) The requested URL returned error: 404 for https://example.test/a.tgz",
-            *[f"unpacking part {n} of the archive" for n in range(1, 60)],
-            'The command "./ci/fetch.sh" exited with 22.',
-        ]
-    ).encode()
+    log = plain_log(
+        "$ ./ci/fetch.sh",
+        "curl: (22) The requested URL returned error: 404 for https://example.test/a.tgz",
+        *[f"unpacking part {n} of the archive" for n in range(1, 60)],
+        'The command "./ci/fetch.sh" exited with 22.',
+    )
     result = classify_bytes(log, RULES, max_excerpt_lines=5)
     assert result.rule == "t-404"
     assert any(line.startswith("curl: (22)") for line in result.excerpt)
@@ -103,18 +105,16 @@ def test_the_line_that_ended_the_step_is_shown_even_when_room_is_short() -> None
 
 def test_other_evidence_comes_with_the_heading_above_it() -> None:
     """A compiler prints where the error is before what it is."""
-    log = "\n".join(
-        [
-            "$ ./build.sh",
-            "Error found:",
-            "in module Main",
-            "at src/Main.purs:6:1 - 6:28",
-            "bash: purs-tidy: command not found",
-            *[f"compiling module {n}" for n in range(1, 40)],
-            "curl: (22) The requested URL returned error: 404 for https://example.test/a.tgz",
-            'The command "./build.sh" exited with 1.',
-        ]
-    ).encode()
+    log = plain_log(
+        "$ ./build.sh",
+        "Error found:",
+        "in module Main",
+        "at src/Main.purs:6:1 - 6:28",
+        "bash: purs-tidy: command not found",
+        *[f"compiling module {n}" for n in range(1, 40)],
+        "curl: (22) The requested URL returned error: 404 for https://example.test/a.tgz",
+        'The command "./build.sh" exited with 1.',
+    )
     result = classify_bytes(log, RULES)
     assert result.rule == "t-404"
     assert "bash: purs-tidy: command not found" in result.excerpt
@@ -124,15 +124,13 @@ def test_other_evidence_comes_with_the_heading_above_it() -> None:
 
 def test_the_last_error_before_the_failure_is_shown_when_an_earlier_report_decides() -> None:
     rules = [*RULES, rule("t-socket", "transient", "network", r"^socket failure:", weight=5)]
-    log = "\n".join(
-        [
-            "$ ./upload.sh",
-            "socket failure: the upload stream broke",
-            *[f'  File "upload.py", line {n}, in send' for n in range(1, 60)],
-            "ConnectionRefusedError: [Errno 111] Connection refused",
-            'The command "./upload.sh" exited with 1.',
-        ]
-    ).encode()
+    log = plain_log(
+        "$ ./upload.sh",
+        "socket failure: the upload stream broke",
+        *[f'  File "upload.py", line {n}, in send' for n in range(1, 60)],
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+        'The command "./upload.sh" exited with 1.',
+    )
     result = classify_bytes(log, rules, max_excerpt_lines=12)
     assert result.rule == "t-socket"
     assert "ConnectionRefusedError: [Errno 111] Connection refused" in result.excerpt
