@@ -72,11 +72,31 @@ MARKER_PATTERNS = (
     Pattern(r"^ERROR: Job failed: exit code \d+", TAG_EXIT),
     Pattern(r"^Exited with code exit status \d+", TAG_EXIT),
     Pattern(r"^🚨 Error: The command exited with status \d+", TAG_EXIT),
+    # Package scripts and task runners end a failed command so (yarn, pnpm, npm, just,
+    # Gradle, BuildKit): the end of a pasted excerpt, or of a step inside a longer log.
+    Pattern(r"^(?:error|ERROR) Command failed with exit code \d+", TAG_EXIT),
+    Pattern(r"\bELIFECYCLE\s+Command failed with exit code \d+", TAG_EXIT),
+    Pattern(r"^npm (?:ERR!|error) code [1-9]\d*$", TAG_EXIT),
+    Pattern(r"^error: Recipe `[^`]+` failed (?:on line \d+ )?with exit code \d+", TAG_EXIT),
+    Pattern(r"^BUILD FAILED in \d", TAG_EXIT),
+    Pattern(
+        r"failed to solve: process \".*\" did not complete successfully: exit code: \d+", TAG_EXIT
+    ),
+)
+# Of those, the exit lines of a tool inside a CI step (not of the step itself).
+_INNER_EXIT = re.compile(
+    r"Command failed with exit code|^npm (?:ERR!|error) code |^error: Recipe `"
+    r"|^BUILD FAILED in |failed to solve: process "
 )
 _ONLY_COMMAND = {TAG_COMMAND}
 MAX_PROMPT_BYTES = 1024  # a command is kept to 500 characters anyway
 T = TypeVar("T")
 _EXIT_CODE = re.compile(r"(?:exit code|exited with|exit status|with status) (\d+)")
+
+
+def is_inner_exit(text: str) -> bool:
+    """An exit line of a package script or task runner, which a CI step may outlive."""
+    return bool(_INNER_EXIT.search(text))
 
 
 def exit_code(text: str) -> int | None:

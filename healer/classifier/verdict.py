@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from healer.classifier.baseline import Baseline
 from healer.classifier.command import TRAVIS_EXIT, Command, classify_command, is_trivial
 from healer.classifier.rule import CommandRule, Kind, Rule
-from healer.classifier.scan import Hit, ScanResult, exit_code
+from healer.classifier.scan import Hit, ScanResult, exit_code, is_inner_exit
 
 TAIL_REGION_LINES = 400
 NEAR_EXIT_LINES = 40
@@ -107,6 +107,10 @@ class Verdict:
 
 def failing_region(scan: ScanResult) -> Region:
     failing_exits = [h for h in scan.exits if exit_code(h.text) != 0]
+    # A step's own exit line, where there is one: a tool inside the step may fail and
+    # the step go on (a hook runner, a build that keeps going), and print more.
+    outer = [h for h in failing_exits if not is_inner_exit(h.text)]
+    failing_exits = outer or failing_exits
     anchor_hit = failing_exits[0] if failing_exits else (scan.errors[0] if scan.errors else None)
     if anchor_hit is None:
         return Region(max(1, scan.lines - TAIL_REGION_LINES), max(scan.lines, 1), None, None)

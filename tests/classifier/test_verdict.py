@@ -295,3 +295,38 @@ def test_a_tools_closing_error_does_not_outvote_the_network_failure_before_it() 
         "Error: install failed",
     )
     assert (kind, category) == (Kind.TRANSIENT, "network")
+
+
+def test_a_package_scripts_exit_line_ends_a_pasted_excerpt() -> None:
+    """yarn, pnpm, npm, just, Gradle and BuildKit close a failed script with a line of
+    their own: a pasted excerpt that ends so is a failure, not an unknown."""
+    from healer.classifier.rulepack import default_pack
+
+    pack = default_pack()
+    for closing in (
+        "error Command failed with exit code 1.",
+        " ELIFECYCLE  Command failed with exit code 2.",
+        "BUILD FAILED in 12s",
+    ):
+        result = classify_bytes(
+            f"  cart total: wrong sum for 3 items\n{closing}\n".encode(), pack.rules
+        )
+        assert (result.kind, result.rule) == (Kind.PERSISTENT, "generic-command-failed")
+
+
+def test_a_tools_exit_line_inside_a_step_does_not_end_the_failing_region() -> None:
+    """A hook runner goes on after one of its linters failed; the step's own exit line
+    still marks the failure point."""
+    log = b"\n".join(
+        [
+            b"$ npx lefthook run lints",
+            *[b"downloading fixture %d" % n for n in range(50)],
+            b"error Command failed with exit code 1.",
+            *[b"lefthook: running hook %d" % n for n in range(60)],
+            b"FAILED tests/test_cart.py::test_total - assert 1 == 2",
+            b'The command "npx lefthook run lints" exited with 1.',
+        ]
+    )
+    result = classify_bytes(log)
+    assert (result.kind, result.rule) == (Kind.PERSISTENT, "t-pytest")
+    assert result.confidence >= 0.9
