@@ -4698,6 +4698,220 @@ _FRAMEWORKS_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------ more clients (3): bun install, Deno's npm: and remote imports,
+# Gradle's dependency download, pre-commit's hook repositories, pipenv, PDM, skopeo
+#
+# Packages (versions as installed when verified):
+#   bun-install       npm bun@1.4.5 (bun 1.4.5+a7733435c), from the zoo's node folder.
+#   deno-npm,         npm deno@2.9.6 (deno 2.9.6, v8 15.0.245.2-rusty), from the zoo's node folder.
+#   deno-remote
+#   gradle-fetch      Debian gradle 4.4.1-18 on openjdk-17-jre-headless 17.0.15+6-1~deb12u1 (the
+#                     JDK the zoo's other Gradle cases use); Debian's start script prints
+#                     `java -version` first, so every log opens with it.
+#   pre-commit-hooks  PyPI pre-commit==4.7.0 from the zoo venv; it fetches with Debian git
+#                     1:2.39.5-0+deb12u3. Setup commits the project (pre-commit needs a git repo).
+#   pipenv            PyPI pipenv==2026.10.3 (virtualenv 21.15.11; its own patched pip 26.2.2) in
+#                     a venv of its own, /var/tmp/self-healing-zoo/pipenv-venv (Python 3.11.7),
+#                     on the cases' PATH: in the zoo venv it would upgrade
+#                     setuptools (65.5.0, which twine's setup builds with) to 84.2.1.
+#   pdm               PyPI pdm==2.29.4 with hishel==1.4.0 (httpx2 2.16.2, unearth 0.19.0) in a
+#                     venv of its own, /var/tmp/self-healing-zoo/pdm-venv (Python 3.11.7), on the
+#                     cases' PATH (it would only add packages to the zoo venv,
+#                     but keeps its hishel pin apart). hishel must be pinned: pip otherwise takes
+#                     hishel 2.0.0 for pdm's `hishel[httpx2]>=1.4.0`, and pdm fails at its first
+#                     request with "[AttributeError]: module 'hishel' has no attribute
+#                     'SyncSqliteStorage'" (the `pdm[locked]` extra, which pins 1.4.0, does not
+#                     resolve with the rest of its pins).
+#   skopeo            Debian skopeo 1.9.3+ds1-1+b10.
+#
+# Notes (faults dropped, and why):
+# - bun install: `unreachable` prints word for word what `refused` prints ("error:
+#   ConnectionRefused downloading package manifest left-pad"), and `cut-short` what `reset`
+#   prints ("error: ConnectionClosed downloading package manifest left-pad"): no case for
+#   them. Without BUN_CONFIG_HTTP_IDLE_TIMEOUT (bun's HTTP idle timeout in seconds, 300 by
+#   default) a silent registry holds bun past the zoo's 180 s; with it set to 3, bun retries
+#   ("warn: registry requests failed, retrying") and gives up in about 50 s. A 429 is retried
+#   five times ("warn: registry asked to wait 1s before retrying") before the error.
+# - Deno has no timeout for its downloads (`no-answer` still waiting at 180 s, for an npm:
+#   specifier and a remote import alike): no `no-answer` case. Deno colours its output (ANSI
+#   escapes) with CI set and no terminal, as a job log shows it. `deno cache` needs
+#   --allow-import for a remote import from a host outside Deno's default list (otherwise it
+#   stops at "Requires import access", before any request).
+# - gradle-fetch: every fault kept. `gradle dependencies` lists an unresolved dependency as
+#   "FAILED" and exits 0, so the cases run `gradle build`, which fails compiling against it.
+#   The timeouts are Gradle's org.gradle.internal.http.connectionTimeout/socketTimeout.
+# - pre-commit: `unreachable` reads word for word as `refused` (git's "Failed to connect to
+#   <host> port 80 after <n> ms: Couldn't connect to server"): no case for it. pre-commit
+#   strips GIT_* variables but GIT_CONFIG_COUNT/KEY/VALUE from git's environment, so git's
+#   low-speed limit (the `no-answer` timeout) goes in that way.
+# - pipenv: without --verbose every fault but `cut-short` ends in the same lines as a
+#   misspelled package ("Locking Failed!", "ERROR: No matching distribution found for
+#   requests"); with --verbose the resolver log shows pip's "Retrying ... after connection
+#   broken by ..." for the connection faults, so the cases run with --verbose (and
+#   PIP_RETRIES=1, one warning instead of five). An index answering 503, 502, 500 or 429
+#   shows nothing even then: no case for them.
+# - pdm: without -v an index answering 503, 502, 500 or 429 gives "[CandidateNotFound]: Unable
+#   to find candidates for requests. There may exist some issues with the package name or
+#   network condition." word for word, as a misspelled package does; pdm's own hint ("Add
+#   '-v' to see the detailed traceback") shows the status ("unearth.collector: Failed to
+#   collect links from …: Server Error(503): Service Unavailable"), so those four run with
+#   -v, the connection faults without it. No `no-answer` case: pdm 2.29.4 still waits at
+#   180 s with PDM_REQUEST_TIMEOUT=3 (interrupted, it sits in the socket's recv under
+#   hishel's cache transport). The source is named "pypi" so that it replaces the default
+#   index instead of being asked besides it.
+# - skopeo: no `tls` case: against the plain-HTTP server Go says "http: server gave HTTP
+#   response to HTTPS client", a misconfiguration rather than a blip (as for go-net-http).
+#   --tls-verify=false lets skopeo fall back to http:// after the refused https:// ping.
+#   The `dns` case names the machine's resolver address (Go's "lookup … on <ip>:53").
+#
+# pipenv and pdm live in venvs of their own (generate.py's TOOL_VENVS), on the cases' PATH.
+_DENO_KEY = r"error(?:\x1b\[0m)?: |^\s+\d: |^\s+\d{3} [A-Z]"
+_PDM_PYPROJECT = (
+    '[project]\nname = "zoo"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+    'dependencies = ["requests"]\n\n[tool.pdm]\ndistribution = false\n\n'
+    '[[tool.pdm.source]]\nname = "pypi"\nurl = "{url}/simple"\nverify_ssl = false\n'
+)
+_PDM = "PDM_CHECK_UPDATE=false PDM_REQUEST_TIMEOUT=3 PDM_CACHE_DIR=$PWD/.pdm-cache pdm install"
+
+_CLIENTS_3: list[Case] = [
+    *_per_fault(
+        "bun-install",
+        "BUN_CONFIG_HTTP_IDLE_TIMEOUT=3 BUN_CONFIG_REGISTRY={url}/ bun install --no-cache",
+        r"^error: |^warn: ",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "502", "500", "429"),
+        files={"package.json": _PACKAGE_JSON},
+        needs=("bun",),
+    ),
+    # What a Deno project with an npm: dependency runs, the registry from NPM_CONFIG_REGISTRY.
+    *_per_fault(
+        "deno-npm",
+        "DENO_DIR=$PWD/.deno NPM_CONFIG_REGISTRY={url}/ deno cache main.ts",
+        _DENO_KEY,
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files={
+            "main.ts": 'import leftPad from "npm:left-pad@1.3.0";\n\n'
+            'console.log(leftPad("7", 3, "0"));\n'
+        },
+        needs=("deno",),
+    ),
+    *_per_fault(
+        "deno-remote",
+        "DENO_DIR=$PWD/.deno deno cache --allow-import main.ts",
+        _DENO_KEY,
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files={
+            "main.ts": 'import { leftPad } from "{url}/x/pad@1.0.0/mod.ts";\n\n'
+            'console.log(leftPad("7", 3, "0"));\n'
+        },
+        needs=("deno",),
+    ),
+    *_per_fault(
+        "gradle-fetch",
+        "gradle build --no-daemon -g ./.gradle-home "
+        "-Dorg.gradle.internal.http.connectionTimeout=3000 "
+        "-Dorg.gradle.internal.http.socketTimeout=3000",
+        r"^FAILURE: |^Could not resolve all|^\s*> ",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "unreachable",
+            "dns",
+            "tls",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
+        ),
+        files={
+            "settings.gradle": "rootProject.name = 'cart'\n",
+            "build.gradle": "apply plugin: 'java'\n\n"
+            'repositories {\n    maven { url "{url}/maven2" }\n}\n\n'
+            "dependencies {\n    compile 'commons-lang:commons-lang:2.6'\n}\n",
+            "src/main/java/shop/Cart.java": GRADLE_CART,
+        },
+        needs=("gradle", "java"),
+    ),
+    # What `pre-commit run` (so pre-commit/action) does first: clone the hook repository.
+    *_per_fault(
+        "pre-commit-hooks",
+        "PRE_COMMIT_HOME=$PWD/.pre-commit-cache GIT_CONFIG_COUNT=2 "
+        "GIT_CONFIG_KEY_0=http.lowSpeedLimit GIT_CONFIG_VALUE_0=1000 "
+        "GIT_CONFIG_KEY_1=http.lowSpeedTime GIT_CONFIG_VALUE_1=3 pre-commit install-hooks",
+        r"^An unexpected error has occurred|^\s+(?:fatal|remote): ",
+        ("refused", "reset", "no-answer", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files={
+            ".pre-commit-config.yaml": "repos:\n  - repo: {url}/org/hooks.git\n    rev: v1.0.0\n"
+            "    hooks:\n      - id: check-yaml\n"
+        },
+        needs=("pre-commit", "git"),
+        setup=_GIT_COMMIT,
+    ),
+    *_per_fault(
+        "pipenv",
+        "PIPENV_VENV_IN_PROJECT=1 PIPENV_NOSPIN=1 PIP_RETRIES=1 "
+        "PIP_TIMEOUT=3 pipenv install --verbose",
+        r"^\[WARNING\] Retrying|after connection broken by|^'\w+Error\(|timed out|"
+        r"Failed to resolve|': /simple/|^\[INFO\] Could not fetch|^\[CRITICAL\]|^Locking Failed|"
+        r"^ERROR: No matching|Connection broken: |^pipenv\.\S+Error: ",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls", "cut-short"),
+        files={
+            "Pipfile": '[[source]]\nurl = "{url}/simple"\nverify_ssl = false\nname = "mirror"\n\n'
+            '[packages]\nrequests = "*"\n'
+        },
+        needs=("pipenv",),
+    ),
+    *_per_fault(
+        "pdm",
+        _PDM,
+        r"^\[\w+\]: ",
+        ("refused", "reset", "unreachable", "dns", "tls", "cut-short"),
+        files={"pyproject.toml": _PDM_PYPROJECT},
+        needs=("pdm",),
+    ),
+    # An index that answers 5xx or 429 shows only with -v (see the notes above).
+    *_per_fault(
+        "pdm",
+        _PDM + " -v",
+        r"^unearth\.collector: Failed|^pdm\.exceptions\.\w+: ",
+        ("503", "502", "500", "429"),
+        files={"pyproject.toml": _PDM_PYPROJECT},
+        needs=("pdm",),
+    ),
+    *_per_fault(
+        "skopeo",
+        "skopeo inspect --tls-verify=false --command-timeout 10s docker://{host}/zoo/app:1",
+        r"level=fatal",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "unreachable",
+            "dns",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
+        ),
+        needs=("skopeo",),
+    ),
+]
+
+_CLIENTS_3_VERSIONS: dict[str, str] = {
+    "bun-install": "bun --version",
+    "deno-npm": "deno --version | head -1",
+    "deno-remote": "deno --version | head -1",
+    # Debian's start script prints `java -version` first; the banner starts with a rule.
+    "gradle-fetch": "gradle --version 2>/dev/null | grep '^Gradle'",
+    "pre-commit-hooks": "pre-commit --version",
+    "pipenv": "pipenv --version",
+    "pdm": "pdm --version",
+    "skopeo": "skopeo --version",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -4714,6 +4928,7 @@ CASES: list[Case] = [
     *_CLIENTS_2,
     *_VIM,
     *_FRAMEWORKS,
+    *_CLIENTS_3,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -4815,4 +5030,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_CLIENTS_2_VERSIONS,
     **_VIM_VERSIONS,
     **_FRAMEWORKS_VERSIONS,
+    **_CLIENTS_3_VERSIONS,
 }

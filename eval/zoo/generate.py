@@ -45,8 +45,13 @@ from cases import CASES, FIXES, MORE_VERSION_COMMANDS, NET, Case
 HERE = Path(__file__).resolve().parent
 SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
 VENV = SCRATCH / "venv"
-# codecov-cli pins click below what the main venv's tools need: a venv of its own.
-CODECOV_VENV = SCRATCH / "codecov-venv"
+# Tools whose pins the main venv cannot hold (codecov-cli's click, pipenv's setuptools,
+# pdm's hishel): a venv each, on the cases' PATH after the main one.
+TOOL_VENVS: dict[str, list[str]] = {
+    "codecov-venv": ["codecov-cli==11.3.1"],
+    "pipenv-venv": ["pipenv==2026.10.3"],
+    "pdm-venv": ["pdm==2.29.4", "hishel[httpx2]==1.4.0"],
+}
 NODE = SCRATCH / "node"
 NETNS = "shzoo"
 TIMEOUT = 180
@@ -157,6 +162,7 @@ APT_PACKAGES = [
     "testng",
     "golang-github-onsi-ginkgo-dev",
     "golang-gomega-dev",
+    "skopeo",
     "gh",
     "git-lfs",
     "protobuf-compiler",
@@ -404,11 +410,11 @@ def prepare() -> None:
     if not (VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PIP_PACKAGES], check=True)
-    if not (CODECOV_VENV / "bin" / "python").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(CODECOV_VENV)], check=True)
-    subprocess.run(
-        [str(CODECOV_VENV / "bin" / "pip"), "install", "-q", "codecov-cli==11.3.1"], check=True
-    )
+    for name, packages in TOOL_VENVS.items():
+        venv = SCRATCH / name
+        if not (venv / "bin" / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *packages], check=True)
     NODE.mkdir(parents=True, exist_ok=True)
     if not (NODE / "package.json").exists():
         (NODE / "package.json").write_text('{ "name": "zoo-tools", "private": true }\n')
@@ -420,7 +426,7 @@ def prepare() -> None:
 def _environment(home: Path) -> dict[str, str]:
     path = [
         VENV / "bin",
-        CODECOV_VENV / "bin",
+        *(SCRATCH / name / "bin" for name in TOOL_VENVS),
         NODE / "node_modules" / ".bin",
         Path.home() / ".cargo" / "bin",
     ]
