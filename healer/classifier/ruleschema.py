@@ -30,7 +30,28 @@ from healer.classifier.rule import (
 # Constructs the fast engines cannot run; rejected up front with a clear message.
 _UNPORTABLE = re.compile(r"\(\?[=!<]|\(\?P[=<]|\\[1-9]|\(\?#|\\[AZzG]")
 # libyaml's loader parses the shipped pack ten times faster than the pure-Python one.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """A key given twice in one mapping is an error, not a silent override: a rule
+    whose `id:` line went missing would otherwise take over its neighbour's fields."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        for index, key in enumerate(keys):
+            if key in keys[:index]:
+                line = node.start_mark.line + 1
+                raise _DuplicateKey(f"the key {key!r} is given twice in the mapping at line {line}")
+        mapping: dict[object, object] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+_SAFE_LOADER = _StrictLoader
 
 
 def _check_compiles(pattern: str, what: str) -> None:

@@ -126,3 +126,15 @@ def test_a_missing_rules_file_is_reported(tmp_path: Path) -> None:
 
 def test_an_empty_file_adds_nothing() -> None:
     assert parse_rule_file("", "empty.yml").rules == []
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_override() -> None:
+    """A rule whose `id:` line went missing runs into the rule before it: its fields
+    would quietly replace that rule's."""
+    text = (
+        "version: 1\nrules:\n"
+        + VALID_RULE.format(rule_id="acme-a", kind="persistent", category="test", pattern="boom")
+        + "    kind: transient\n    category: network\n"
+    )
+    with pytest.raises(RulesError, match=r"the key 'kind' is given twice in the mapping at line 4"):
+        parse_rule_file(text, "self-healing.yml")
