@@ -4912,6 +4912,564 @@ _CLIENTS_3_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------ Python-world checkers from PyPI
+#
+# PyPI packages (installed in the zoo venv, Python 3.11.7; none changed a package already
+# there), all run offline:
+#   zizmor-template-injection   zizmor==1.32.0
+#   gitlint                     gitlint-core==0.19.1 (arrow 1.4.0, sh 2.4.0); git from Debian
+#   commitizen-check            commitizen==4.19.3 (questionary 2.1.1, decli 0.6.3, ...); git
+#   detect-secrets-hook         detect-secrets==1.5.0
+#   interrogate-fail-under      interrogate==1.7.0
+#   xenon-max-absolute          xenon==0.9.3 (radon 6.0.1, mando 0.7.1)
+#   proselint                   proselint==0.16.0 (google-re2 1.1.20251105)
+#   rstcheck                    rstcheck==6.3.0 (rstcheck-core 1.3.2; the venv's docutils 0.22.4)
+#   cmakelint                   cmakelint==1.4.3
+#   cmake-format-check          cmake-format==0.6.13 (cmakelang 0.6.13)
+#   yapf-diff                   yapf==0.43.0
+#   autopep8-diff               autopep8==2.3.2 (the venv's pycodestyle 2.15.0)
+#   autoflake-check             autoflake==2.4.0 (the venv's pyflakes 4.1.0)
+#   pyupgrade                   pyupgrade==3.22.0 (tokenize-rt 6.2.0)
+#   docformatter-check          docformatter==1.7.8
+#   flynt-fail-on-change        flynt==1.0.6
+#   validate-pyproject          validate-pyproject==0.27 (the venv's fastjsonschema 2.22.3)
+#   pyproject-fmt-check         pyproject-fmt==2.30.3
+#   pip-check-conflict          the venv's pip 23.2.1 (a fresh venv's pip, from ensurepip of
+#                               Python 3.11.7, is the same version); wheels built with the
+#                               venv's poetry-core 2.5.0 (from poetry==2.5.1)
+# Not kept: semgrep 1.185.0 (requires click~=8.4.2, jsonschema~=4.25.1, tomli~=2.4.0: it
+# would downgrade the venv's click 8.5.1, jsonschema 4.26.0, tomli 2.5.0 and
+# importlib_metadata 10.2.0); checkov 3.3.30 (would downgrade cachetools 8.0.2 to 5.5.2,
+# importlib_metadata to 7.2.1, networkx 3.6.1 to 2.6.3, packaging 26.4 to 23.2, tabulate
+# 0.10.0 to 0.9.0); doc8 2.0.0, its latest (requires docutils<0.22: would downgrade
+# docutils 0.22.4 to 0.21.2). The `gitlint` package 0.19.1 pins click==8.1.3, so its
+# unpinned half, gitlint-core (the same `gitlint` command), is installed instead.
+#
+# Notes:
+# - zizmor colours its report when CI=true (set by _environment), with or without a
+#   terminal, as it does on a runner; without CI it prints plain text. It exits 14 when
+#   the worst finding is high (11 to 14 by severity). The summary line counts 2 findings
+#   suppressed by the default persona besides the one shown.
+# - gitlint and commitizen lint the branch's commits (main..HEAD) of a repository that
+#   `setup` makes, the commit message taken from COMMIT_MSG (the fix rewrites that file);
+#   the dates are fixed so the commit hash that cz prints is the same on every run. cz
+#   (with no configuration: conventional commits) exits 14; gitlint exits with the number
+#   of violations (3). cz's check of one message (`--message`) would leave no file to fix.
+# - detect-secrets-hook checks the file against a baseline (made by `detect-secrets scan`
+#   1.5.0 on the clean tree, shipped in the project); the key is AWS's documentation example.
+# - interrogate -v prints the absolute path of the folder it checked.
+# - proselint 0.16 checks through its `check` subcommand and prints absolute paths.
+# - rstcheck also parses the Python of code-block directives; its default report level
+#   (INFO) counts the short title underline too.
+# - cmakelint prints "Total Errors" before the errors it counted.
+# - cmake-format --check prints one line naming the file, no diff.
+# - yapf --diff exits 1 on a diff; yapf does not split `import os, sys`, autopep8 does.
+#   autopep8 --diff --exit-code exits 2; docformatter --check exits 3.
+# - pyupgrade rewrites the file in place, prints only "Rewriting <file>" and exits 1.
+# - flynt --dry-run prints the diff (with an empty `+++` header) and leaves the files;
+#   it converts no `%d` without --aggressive, so the receipt uses `%s`.
+# - validate-pyproject 0.27 logs the ValidationError with its traceback (logger.exception)
+#   before "Invalid file:"; it reports only the first error.
+# - pyproject-fmt colours its diff even without a terminal or CI, and adds the Python
+#   classifiers (up to 3.15) that requires-python allows; the fix is its own output.
+# - pip check: a fresh venv's setuptools 65.5.0 has no bdist_wheel without the `wheel`
+#   package (so `pip install --no-build-isolation` of a local project fails in it with
+#   "invalid command 'bdist_wheel'"): `setup` builds both wheels with the zoo venv's pip
+#   and poetry-core (--no-index --no-build-isolation), then installs them --no-deps into
+#   .venv. The tool is "pip", whose version command generate.py already has.
+
+_PYC_GIT = (
+    "export GIT_AUTHOR_DATE=2026-11-02T09:00:00Z GIT_COMMITTER_DATE=2026-11-02T09:00:00Z\n"
+    "git init -q -b main\n"
+    "git add cart.py\n"
+    "git -c user.name=zoo -c user.email=zoo@example.test commit -qm 'chore: add the cart'\n"
+    "git checkout -qb discount\n"
+    "git add discount.py\n"
+    "git -c user.name=zoo -c user.email=zoo@example.test commit -q -F COMMIT_MSG\n"
+)
+_PYC_GIT_FILES = {
+    "cart.py": "def total(prices):\n    return sum(prices)\n",
+    "discount.py": "def discounted(total, percent):\n    return total * (100 - percent) // 100\n",
+}
+_PYC_WORKFLOW = (
+    "name: greet\n\non:\n  issues:\n    types: [opened]\n\npermissions: {}\n\njobs:\n"
+    "  greet:\n    runs-on: ubuntu-24.04\n    steps:\n      - name: Thank the reporter\n"
+    '        run: echo "Thanks for reporting ${{ github.event.issue.title }}"\n'
+)
+_PYC_WORKFLOW_FIXED = _PYC_WORKFLOW.replace(
+    '        run: echo "Thanks for reporting ${{ github.event.issue.title }}"\n',
+    "        env:\n          TITLE: ${{ github.event.issue.title }}\n"
+    '        run: echo "Thanks for reporting $TITLE"\n',
+)
+_PYC_SECRETS_BASELINE = (
+    '{\n  "version": "1.5.0",\n  "plugins_used": [\n'
+    + ",\n".join(
+        f'    {{"name": "{name}"{extra}}}'
+        for name, extra in (
+            ("ArtifactoryDetector", ""),
+            ("AWSKeyDetector", ""),
+            ("AzureStorageKeyDetector", ""),
+            ("Base64HighEntropyString", ', "limit": 4.5'),
+            ("BasicAuthDetector", ""),
+            ("CloudantDetector", ""),
+            ("DiscordBotTokenDetector", ""),
+            ("GitHubTokenDetector", ""),
+            ("GitLabTokenDetector", ""),
+            ("HexHighEntropyString", ', "limit": 3.0'),
+            ("IbmCloudIamDetector", ""),
+            ("IbmCosHmacDetector", ""),
+            ("IPPublicDetector", ""),
+            ("JwtTokenDetector", ""),
+            ("KeywordDetector", ', "keyword_exclude": ""'),
+            ("MailchimpDetector", ""),
+            ("NpmDetector", ""),
+            ("OpenAIDetector", ""),
+            ("PrivateKeyDetector", ""),
+            ("PypiTokenDetector", ""),
+            ("SendGridDetector", ""),
+            ("SlackDetector", ""),
+            ("SoftlayerDetector", ""),
+            ("SquareOAuthDetector", ""),
+            ("StripeDetector", ""),
+            ("TelegramBotTokenDetector", ""),
+            ("TwilioKeyDetector", ""),
+        )
+    )
+    + '\n  ],\n  "filters_used": [\n'
+    + ",\n".join(
+        f'    {{"path": "detect_secrets.filters.{path}"{extra}}}'
+        for path, extra in (
+            ("allowlist.is_line_allowlisted", ""),
+            ("common.is_ignored_due_to_verification_policies", ', "min_level": 2'),
+            ("heuristic.is_indirect_reference", ""),
+            ("heuristic.is_likely_id_string", ""),
+            ("heuristic.is_lock_file", ""),
+            ("heuristic.is_not_alphanumeric_string", ""),
+            ("heuristic.is_potential_uuid", ""),
+            ("heuristic.is_prefixed_with_dollar_sign", ""),
+            ("heuristic.is_sequential_string", ""),
+            ("heuristic.is_swagger_file", ""),
+            ("heuristic.is_templated_secret", ""),
+        )
+    )
+    + '\n  ],\n  "results": {},\n  "generated_at": "2026-11-02T09:00:00Z"\n}\n'
+)
+_PYC_SETTINGS = (
+    "import os\n\nDATABASE_URL = os.environ['DATABASE_URL']\n"
+    "AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE'\n"
+)
+_PYC_SETTINGS_FIXED = (
+    "import os\n\nDATABASE_URL = os.environ['DATABASE_URL']\n"
+    "AWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n"
+)
+_PYC_UNDOCUMENTED = (
+    "class Cart:\n    def __init__(self):\n        self.prices = []\n\n"
+    "    def add(self, price):\n        self.prices.append(price)\n\n"
+    "    def total(self, discount=0):\n        return sum(self.prices) * (100 - discount) // 100\n"
+)
+_PYC_DOCUMENTED = (
+    '"""A shopping cart."""\n\n\nclass Cart:\n    """The prices of the items in a cart, in cents."""\n\n'
+    '    def __init__(self):\n        """Start with no items."""\n        self.prices = []\n\n'
+    '    def add(self, price):\n        """Add an item\'s price."""\n        self.prices.append(price)\n\n'
+    '    def total(self, discount=0):\n        """The total, less a discount in percent."""\n'
+    "        return sum(self.prices) * (100 - discount) // 100\n"
+)
+_PYC_SHIPPING = (
+    "def shipping(country, weight, express=False):\n"
+    "    if country == 'DE':\n"
+    "        if weight < 1000:\n            cost = 5\n"
+    "        elif weight < 5000:\n            cost = 9\n"
+    "        else:\n            cost = 15\n"
+    "    elif country in ('FR', 'NL', 'BE'):\n"
+    "        if weight < 1000:\n            cost = 9\n        else:\n            cost = 19\n"
+    "    else:\n        cost = 29 if weight < 1000 else 49\n"
+    "    if express and cost < 20:\n        cost *= 2\n"
+    "    return cost\n"
+)
+_PYC_SHIPPING_FIXED = (
+    "RATES = {'DE': (5, 15), 'FR': (9, 19), 'NL': (9, 19), 'BE': (9, 19)}\n\n\n"
+    "def shipping(country, weight, express=False):\n"
+    "    light, heavy = RATES.get(country, (29, 49))\n"
+    "    cost = light if weight < 1000 else heavy\n"
+    "    return cost * 2 if express else cost\n"
+)
+_PYC_GUIDE = (
+    "# Adding up prices\n\n"
+    "The cart is a very unique way to add up prices. In order to add a price, call\n"
+    "`add`; the total is then calculated automatically at this point in time.\n"
+)
+_PYC_GUIDE_FIXED = (
+    "# Adding up prices\n\n"
+    "The cart adds up prices. To add a price, call `add`; the cart then updates\n"
+    "the total.\n"
+)
+_PYC_RST = (
+    "Cart\n==\n\nThe cart adds up prices.\n\n"
+    ".. code-block:: python\n\n   total([1000, 500]\n\n"
+    "See `the usage guide <usage.html>`_ and the `changelog`_.\n"
+)
+_PYC_RST_FIXED = (
+    "Cart\n====\n\nThe cart adds up prices.\n\n"
+    ".. code-block:: python\n\n   total([1000, 500])\n\n"
+    "See `the usage guide <usage.html>`_.\n"
+)
+_PYC_CMAKE = (
+    "cmake_minimum_required(VERSION 3.16)\n"
+    "PROJECT(cart C)\n\n"
+    "add_library(cart   src/cart.c)\n"
+    "if (BUILD_TESTING)\n"
+    "  add_executable(test_cart tests/test_cart.c)\n"
+    "    target_link_libraries(test_cart cart)\n"
+    "endif ()\n"
+)
+_PYC_CMAKE_FIXED = (
+    "cmake_minimum_required(VERSION 3.16)\n"
+    "project(cart C)\n\n"
+    "add_library(cart src/cart.c)\n"
+    "if(BUILD_TESTING)\n"
+    "  add_executable(test_cart tests/test_cart.c)\n"
+    "  target_link_libraries(test_cart cart)\n"
+    "endif()\n"
+)
+_PYC_UGLY = (
+    "import os, sys\n"
+    "def total( prices,discount = 0 ):\n"
+    "    result=sum( prices )\n"
+    "    return result*(100-discount)//100\n"
+    "if __name__=='__main__':\n"
+    "    discount=int(os.environ.get('DISCOUNT', 0))\n"
+    "    print(total([int(p) for p in sys.argv[1:]],discount))\n"
+)
+_PYC_TIDY = (
+    "import os\nimport sys\n\n\n"
+    "def total(prices, discount=0):\n"
+    "    result = sum(prices)\n"
+    "    return result * (100 - discount) // 100\n\n\n"
+    "if __name__ == '__main__':\n"
+    "    discount = int(os.environ.get('DISCOUNT', 0))\n"
+    "    print(total([int(p) for p in sys.argv[1:]], discount))\n"
+)
+_PYC_UNUSED = (
+    "import os\nimport sys\n\n\n"
+    "def total(prices, discount=0):\n"
+    "    unused = len(prices)\n"
+    "    return sum(prices) * (100 - discount) // 100\n"
+)
+_PYC_UNUSED_FIXED = (
+    "def total(prices, discount=0):\n    return sum(prices) * (100 - discount) // 100\n"
+)
+_PYC_OLD_SYNTAX = (
+    "from typing import List, Optional\n\n\n"
+    "class Cart(object):\n"
+    "    def total(self, prices: List[int], discount: Optional[int] = None) -> str:\n"
+    "        return '{} cents'.format(sum(prices) * (100 - (discount or 0)) // 100)\n"
+)
+_PYC_NEW_SYNTAX = (
+    "class Cart:\n"
+    "    def total(self, prices: list[int], discount: int | None = None) -> str:\n"
+    "        return f'{sum(prices) * (100 - (discount or 0)) // 100} cents'\n"
+)
+_PYC_DOCSTRINGS = (
+    "def total(prices, discount=0):\n"
+    '    """\n    return the total of the prices, less a discount in percent\n    """\n'
+    "    return sum(prices) * (100 - discount) // 100\n"
+)
+_PYC_DOCSTRINGS_FIXED = (
+    "def total(prices, discount=0):\n"
+    '    """Return the total of the prices, less a discount in percent."""\n'
+    "    return sum(prices) * (100 - discount) // 100\n"
+)
+_PYC_PERCENT = (
+    "def receipt(name, total):\n"
+    "    return 'Dear %s, your total is %s cents' % (name, total)\n\n\n"
+    "def line(item, price):\n"
+    "    return '{}: {}'.format(item, price)\n"
+)
+_PYC_FSTRINGS = (
+    "def receipt(name, total):\n"
+    "    return f'Dear {name}, your total is {total} cents'\n\n\n"
+    "def line(item, price):\n"
+    "    return f'{item}: {price}'\n"
+)
+_PYC_PYPROJECT_INVALID = (
+    '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+    '[project]\nname = "zoo cart"\nversion = "1.0.0"\nrequires-python = ">=3.10"\n'
+    'license = "MIT"\ndependencies = ["requests>=2"]\n\n'
+    '[project.scripts]\ncart = "cart:main"\n'
+)
+_PYC_PYPROJECT_VALID = (
+    '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+    '[project]\nname = "zoo-cart"\nversion = "1.0.0"\nrequires-python = ">=3.10"\n'
+    'license = "MIT"\ndependencies = ["requests>=2"]\n\n'
+    '[project.scripts]\ncart = "cart:main"\n'
+)
+_PYC_PYPROJECT_UNSORTED = (
+    '[project]\nversion = "1.0.0"\nname = "zoo-cart"\nrequires-python = ">=3.10"\n'
+    'dependencies = ["requests>=2","click>=8"]\n\n'
+    '[build-system]\nbuild-backend = "setuptools.build_meta"\nrequires = ["setuptools>=61"]\n'
+)
+_PYC_PYPROJECT_FORMATTED = (
+    '[build-system]\nbuild-backend = "setuptools.build_meta"\nrequires = [ "setuptools>=61" ]\n\n'
+    '[project]\nname = "zoo-cart"\nversion = "1.0.0"\nrequires-python = ">=3.10"\n'
+    "classifiers = [\n"
+    + "".join(
+        f'  "Programming Language :: Python :: {v}",\n'
+        for v in ("3 :: Only", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15")
+    )
+    + ']\ndependencies = [ "click>=8", "requests>=2" ]\n'
+)
+_PYC_PIP_MONEY = (
+    '[build-system]\nrequires = ["poetry-core>=2"]\nbuild-backend = "poetry.core.masonry.api"\n\n'
+    '[project]\nname = "zoo-money"\nversion = "1.0.0"\n\n'
+    '[tool.poetry]\npackages = [{ include = "money.py" }]\n'
+)
+_PYC_PIP_CART = (
+    _PYC_PIP_MONEY.replace("zoo-money", "zoo-cart")
+    .replace('"money.py"', '"cart.py"')
+    .replace('version = "1.0.0"\n', 'version = "1.0.0"\ndependencies = ["zoo-money>=2"]\n')
+)
+_PYC_PIP_SETUP = (
+    "pip wheel -q --no-index --no-build-isolation --no-deps -w dist ./money ./cart\n"
+    "python -m venv .venv\n"
+    ".venv/bin/pip install -q --no-index --no-deps dist/*.whl\n"
+)
+
+_PYCHECKS: list[Case] = [
+    Case(
+        "zizmor-template-injection",
+        "github-actions",
+        "zizmor",
+        "persistent",
+        "lint",
+        "zizmor --offline .",
+        r"error\[[a-z-]+\]|--> |may expand into attacker-controllable code|findings \(",
+        {".github/workflows/greet.yml": _PYC_WORKFLOW},
+        needs=("zizmor",),
+    ),
+    Case(
+        "gitlint",
+        "python",
+        "gitlint",
+        "persistent",
+        "lint",
+        "gitlint --commits main..HEAD",
+        r"^\d+: [A-Z]+\d+ ",
+        {**_PYC_GIT_FILES, "COMMIT_MSG": "WIP: added discount.\n"},
+        setup=_PYC_GIT,
+        needs=("gitlint", "git"),
+    ),
+    Case(
+        "commitizen-check",
+        "python",
+        "commitizen",
+        "persistent",
+        "lint",
+        "cz check --rev-range main..HEAD",
+        r'commit validation: failed!|please enter a commit message|^commit "[0-9a-f]+": |^"pattern: ',
+        {**_PYC_GIT_FILES, "COMMIT_MSG": "added discount\n"},
+        setup=_PYC_GIT,
+        needs=("cz", "git"),
+    ),
+    _py(
+        "detect-secrets-hook",
+        "detect-secrets",
+        "lint",
+        "detect-secrets-hook --baseline .secrets.baseline src/settings.py",
+        r"Potential secrets about to be committed|^Secret Type: |^Location: ",
+        **{".secrets.baseline": _PYC_SECRETS_BASELINE, "src/settings.py": _PYC_SETTINGS},
+    ),
+    _py(
+        "interrogate-fail-under",
+        "interrogate",
+        "lint",
+        "interrogate -v --fail-under 80 src",
+        r"RESULT: FAILED|^\| \S+\.py +\|",
+        src__cart_DOT_py=_PYC_UNDOCUMENTED,
+    ),
+    _py(
+        "xenon-max-absolute",
+        "xenon",
+        "lint",
+        "xenon --max-absolute A src",
+        r"^ERROR:xenon:",
+        src__shipping_DOT_py=_PYC_SHIPPING,
+    ),
+    Case(
+        "proselint",
+        "markdown",
+        "proselint",
+        "persistent",
+        "lint",
+        "proselint check docs/guide.md",
+        r"\.md:\d+:\d+: [a-z_.]+: ",
+        {"docs/guide.md": _PYC_GUIDE},
+        needs=("proselint",),
+    ),
+    Case(
+        "rstcheck",
+        "rst",
+        "rstcheck",
+        "persistent",
+        "lint",
+        "rstcheck docs/index.rst",
+        r"\.rst:\d+: \((?:INFO|WARNING|ERROR|SEVERE)/\d\)|^Error! Issues detected",
+        {"docs/index.rst": _PYC_RST},
+        needs=("rstcheck",),
+    ),
+    Case(
+        "cmakelint",
+        "cmake",
+        "cmakelint",
+        "persistent",
+        "lint",
+        "cmakelint CMakeLists.txt",
+        r"\.txt:\d+: .*\[[a-z]+/[a-z]+\]$|^Total Errors: [1-9]",
+        {"CMakeLists.txt": _PYC_CMAKE},
+        needs=("cmakelint",),
+    ),
+    Case(
+        "cmake-format-check",
+        "cmake",
+        "cmake-format",
+        "persistent",
+        "format",
+        "cmake-format --check CMakeLists.txt",
+        r"Check failed: ",
+        {"CMakeLists.txt": _PYC_CMAKE},
+        needs=("cmake-format",),
+    ),
+    _py(
+        "yapf-diff",
+        "yapf",
+        "format",
+        "yapf --diff src/cart.py",
+        r"^[-+][^-+]|^@@",
+        src__cart_DOT_py=_PYC_UGLY,
+    ),
+    _py(
+        "autopep8-diff",
+        "autopep8",
+        "format",
+        "autopep8 --diff --exit-code src/cart.py",
+        r"^[-+][^-+]|^@@",
+        src__cart_DOT_py=_PYC_UGLY,
+    ),
+    _py(
+        "autoflake-check",
+        "autoflake",
+        "lint",
+        "autoflake --check --remove-all-unused-imports --remove-unused-variables src/cart.py",
+        r"Unused imports/variables detected",
+        src__cart_DOT_py=_PYC_UNUSED,
+    ),
+    _py(
+        "pyupgrade",
+        "pyupgrade",
+        "lint",
+        "pyupgrade --py311-plus src/cart.py",
+        r"^Rewriting ",
+        src__cart_DOT_py=_PYC_OLD_SYNTAX,
+    ),
+    _py(
+        "docformatter-check",
+        "docformatter",
+        "format",
+        "docformatter --check --diff src/cart.py",
+        r"^[-+][^-+]|^@@",
+        src__cart_DOT_py=_PYC_DOCSTRINGS,
+    ),
+    _py(
+        "flynt-fail-on-change",
+        "flynt",
+        "format",
+        "flynt --dry-run --fail-on-change src",
+        r"^[-+][^-+]|^@@|^Modified \d+ of \d+ files",
+        src__receipt_DOT_py=_PYC_PERCENT,
+    ),
+    _py(
+        "validate-pyproject",
+        "validate-pyproject",
+        "config",
+        "validate-pyproject pyproject.toml",
+        r"^\[ERROR\] |^Invalid file: |ValidationError: ",
+        pyproject_DOT_toml=_PYC_PYPROJECT_INVALID,
+    ),
+    _py(
+        "pyproject-fmt-check",
+        "pyproject-fmt",
+        "format",
+        "pyproject-fmt --check pyproject.toml",
+        r"^(?:\x1b\[3[12]m)?[-+](?![-+]{2} )|^@@",
+        pyproject_DOT_toml=_PYC_PYPROJECT_UNSORTED,
+    ),
+    Case(
+        "pip-check-conflict",
+        "python",
+        "pip",
+        "persistent",
+        "dependency",
+        ". .venv/bin/activate\npip check",
+        r"has requirement .*, but you have ",
+        {
+            "money/pyproject.toml": _PYC_PIP_MONEY,
+            "money/money.py": "def cents(amount):\n    return round(amount * 100)\n",
+            "cart/pyproject.toml": _PYC_PIP_CART,
+            "cart/cart.py": "from money import cents\n\n\ndef total(prices):\n"
+            "    return sum(cents(p) for p in prices)\n",
+        },
+        setup=_PYC_PIP_SETUP,
+    ),
+]
+
+_PYCHECKS_FIXES: dict[str, dict[str, str]] = {
+    "zizmor-template-injection": {".github/workflows/greet.yml": _PYC_WORKFLOW_FIXED},
+    "gitlint": {
+        "COMMIT_MSG": "Add a percentage discount\n\n"
+        "The total takes a discount in percent, rounded down to the cent.\n"
+    },
+    "commitizen-check": {"COMMIT_MSG": "feat: add a percentage discount\n"},
+    "detect-secrets-hook": {"src/settings.py": _PYC_SETTINGS_FIXED},
+    "interrogate-fail-under": {"src/cart.py": _PYC_DOCUMENTED},
+    "xenon-max-absolute": {"src/shipping.py": _PYC_SHIPPING_FIXED},
+    "proselint": {"docs/guide.md": _PYC_GUIDE_FIXED},
+    "rstcheck": {"docs/index.rst": _PYC_RST_FIXED},
+    "cmakelint": {"CMakeLists.txt": _PYC_CMAKE_FIXED},
+    "cmake-format-check": {"CMakeLists.txt": _PYC_CMAKE_FIXED},
+    "yapf-diff": {"src/cart.py": _PYC_TIDY},
+    "autopep8-diff": {"src/cart.py": _PYC_TIDY},
+    "autoflake-check": {"src/cart.py": _PYC_UNUSED_FIXED},
+    "pyupgrade": {"src/cart.py": _PYC_NEW_SYNTAX},
+    "docformatter-check": {"src/cart.py": _PYC_DOCSTRINGS_FIXED},
+    "flynt-fail-on-change": {"src/receipt.py": _PYC_FSTRINGS},
+    "validate-pyproject": {"pyproject.toml": _PYC_PYPROJECT_VALID},
+    "pyproject-fmt-check": {"pyproject.toml": _PYC_PYPROJECT_FORMATTED},
+    "pip-check-conflict": {
+        "money/pyproject.toml": _PYC_PIP_MONEY.replace('version = "1.0.0"', 'version = "2.0.0"')
+    },
+}
+
+_PYCHECKS_VERSIONS: dict[str, str] = {
+    "zizmor": "zizmor --version",
+    "gitlint": "gitlint --version",
+    "commitizen": "echo commitizen $(cz version)",
+    "detect-secrets": "echo detect-secrets $(detect-secrets --version)",
+    "interrogate": "interrogate --version",
+    "xenon": "echo xenon $(xenon --version)",
+    "proselint": "proselint version",
+    "rstcheck": "rstcheck --version | head -1",
+    "cmakelint": "cmakelint --version",
+    "cmake-format": "echo cmake-format $(cmake-format --version)",
+    "yapf": "yapf --version",
+    "autopep8": "autopep8 --version",
+    "autoflake": "autoflake --version",
+    "pyupgrade": 'python -c \'import importlib.metadata as m; print("pyupgrade", m.version("pyupgrade"))\'',
+    "docformatter": "docformatter --version",
+    "flynt": "echo flynt $(flynt --version)",
+    "validate-pyproject": "validate-pyproject --version",
+    "pyproject-fmt": "pyproject-fmt --version",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -4929,6 +5487,7 @@ CASES: list[Case] = [
     *_VIM,
     *_FRAMEWORKS,
     *_CLIENTS_3,
+    *_PYCHECKS,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -5013,6 +5572,7 @@ FIXES.update(
         **_JVM_BEAM_FIXES,
         **_VIM_FIXES,
         **_FRAMEWORKS_FIXES,
+        **_PYCHECKS_FIXES,
     }
 )
 
@@ -5031,4 +5591,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_VIM_VERSIONS,
     **_FRAMEWORKS_VERSIONS,
     **_CLIENTS_3_VERSIONS,
+    **_PYCHECKS_VERSIONS,
 }
