@@ -5470,6 +5470,343 @@ _PYCHECKS_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------------------ JavaScript/TypeScript checkers:
+# Flow, depcheck, jscpd, lockfile-lint, publint, textlint, tsd, sort-package-json,
+# dependency-cruiser, Are the Types Wrong?, Karma
+#
+# Packages (npm, installed in the zoo node folder; node v20.20.2, npm 11.19.1):
+#   flow-type-error              flow-bin@0.336.0 (ships its own binary)
+#   depcheck-missing-dependency  depcheck@1.4.7
+#   jscpd-duplication            jscpd@5.3.3 (a Rust binary from the optional package
+#                                jscpd-linux-x64-gnu@5.3.3)
+#   lockfile-lint-http           lockfile-lint@5.0.1
+#   publint-missing-export       publint@0.3.25
+#   textlint-no-todo             textlint@15.8.0, textlint-rule-no-todo@2.0.1
+#   tsd-type-test                tsd@0.33.0 (its own @tsd/typescript 5.9, not the zoo's tsc)
+#   sort-package-json-check      sort-package-json@3.6.1
+#   dependency-cruiser-circular  dependency-cruiser@17.4.3
+#   attw-false-cjs               @arethetypeswrong/cli@0.18.5 (its core pins typescript
+#                                5.6.1-rc, installed nested, not the zoo's typescript@7)
+#   karma-jasmine-failure        karma@6.4.4, karma-jasmine@5.1.0 (nested jasmine-core 4),
+#                                karma-chrome-launcher@3.2.0; Debian chromium
+#                                156.0.8078.108-1~deb12u1 (not in APT_PACKAGES yet)
+#
+# Notes: all run offline (checked in a network namespace with only loopback up; Karma
+# needs loopback for its server on localhost:9876). Flow 0.336's `flow check` starts a
+# background server and asks it (a second run in the same folder reads the stale
+# server's errors); `flow full-check` checks in the foreground with no server. The newest
+# versions of sort-package-json (4.x), dependency-cruiser (18.x) and xo (3+) need
+# Node 22; the versions above are the newest that run on Node 20. jscpd@5.4.1 has no
+# linux-x64 platform package published (its optional dependency 5.4.1 does not exist),
+# hence 5.3.3. jscpd and publint colour their output without a terminal; textlint prints
+# the file's absolute path. depcheck exits 255 on a missing dependency. publint and
+# attw --pack run `npm pack` (local, no registry). Karma finds chromium through
+# CHROME_BIN, set in karma.conf.js, and launches it with --no-sandbox (root); if the
+# browser never connects, Karma retries twice for 60 s each and the case times out.
+# Dropped: svelte-check@4.7.8 (with svelte@5.57.3) stops at once with typescript@7:
+# "TypeScript 7 support currently requires both TypeScript 7 and TypeScript 6
+# installed in your project, and requires using the --tsgo or --tsgo-experimental-api
+# flag"; vue-tsc@3.3.14 crashes with ERR_PACKAGE_PATH_NOT_EXPORTED for
+# 'typescript/lib/tsc' (TS 7 has no JS API) (both tried in a scratch folder, not
+# installed in the zoo); xo@2.0.2 (already in the node folder, not in NPM_PACKAGES)
+# crashes even on --version: "typescript-eslint does not support TS 7.0"; the
+# editorconfig-checker npm package (6.2.0, the newest for Node 20; 7.x needs Node 24)
+# is a wrapper that downloads the Go binary from GitHub releases on its first run
+# (fails offline, and api.github.com does not resolve here): installed, then removed.
+
+_FLOW_CART = (
+    "// @flow\n\nfunction total(prices: Array<number>): number {\n"
+    "  return prices.reduce((a, b) => a + b, 0);\n}\n\n"
+)
+_DEPCHECK_PKG = (
+    '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n  "private": true,\n'
+    '  "main": "src/index.js",\n  "dependencies": {\n    "left-pad": "1.3.0"\n  }\n}\n'
+)
+_JSCPD_TOTAL = (
+    "  let sum = 0;\n  for (const item of items) {\n    if (item.quantity <= 0) {\n"
+    "      continue;\n    }\n    const price = item.price * item.quantity;\n"
+    "    sum += item.taxable ? price * 1.2 : price;\n  }\n  return Math.round(sum * 100) / 100;\n"
+)
+_NPM_LOCKFILE = (
+    '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n  "lockfileVersion": 3,\n'
+    '  "requires": true,\n  "packages": {\n    "": {\n      "name": "zoo-cart",\n'
+    '      "version": "1.0.0",\n      "dependencies": {\n        "left-pad": "1.3.0"\n'
+    "      }\n    },\n"
+    '    "node_modules/left-pad": {\n      "version": "1.3.0",\n'
+    '      "resolved": "http://registry.example.test/left-pad/-/left-pad-1.3.0.tgz",\n'
+    '      "integrity": "sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEQG3PbdozjHNfgOXWRd3d8hUq5Vo'
+    'Gk7VvS9Aci48JzHDNg==",\n'
+    '      "license": "WTFPL"\n    }\n  }\n}\n'
+)
+
+_PUBLINT_PKG = (
+    '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n  "type": "module",\n'
+    '  "exports": {\n    ".": "./dist/index.js"\n  },\n  "files": ["index.js"]\n}\n'
+)
+_TSD_PKG = (
+    '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n  "type": "module",\n'
+    '  "exports": "./index.js",\n  "types": "./index.d.ts"\n}\n'
+)
+_TSD_TEST = (
+    "import { expectType } from 'tsd';\nimport { total } from './index.js';\n\n"
+    "expectType<number>(total([1, 2]));\n"
+)
+_CRUISER_CONFIG = (
+    "module.exports = {\n  forbidden: [\n    {\n      name: 'no-circular',\n"
+    "      severity: 'error',\n      comment: 'Modules must not depend on each other in a cycle.',\n"
+    "      from: {},\n      to: { circular: true },\n    },\n  ],\n"
+    "  options: { doNotFollow: { path: 'node_modules' } },\n};\n"
+)
+_CRUISER_PRICE = (
+    "const TAX = 0.2;\n\nmodule.exports = { withTax: (cents) => Math.round(cents * (1 + TAX)) };\n"
+)
+_README_TODO = "# Zoo cart\n\nAdds up the prices in a shopping cart.\n\n## Usage\n\n"
+
+_ATTW_PKG = (
+    '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n  "exports": {\n    ".": {\n'
+    '      "types": "./index.d.ts",\n      "import": "./index.mjs",\n'
+    '      "require": "./index.cjs"\n    }\n  }\n}\n'
+)
+_ATTW_DTS = "export declare function total(prices: number[]): number;\n"
+_KARMA_CONF = (
+    "process.env.CHROME_BIN = process.env.CHROME_BIN || '/usr/bin/chromium';\n\n"
+    "module.exports = (config) => {\n  config.set({\n    frameworks: ['jasmine'],\n"
+    "    files: ['src/*.js', 'test/*.spec.js'],\n    browsers: ['ChromeHeadlessCI'],\n"
+    "    customLaunchers: {\n"
+    "      ChromeHeadlessCI: { base: 'ChromeHeadless', flags: ['--no-sandbox'] },\n    },\n"
+    "    singleRun: true,\n  });\n};\n"
+)
+_KARMA_SPEC = (
+    "describe('total', () => {\n  it('adds the prices', () => {\n"
+    "    expect(total([1, 2])).toBe(3);\n  });\n});\n"
+)
+
+_JSCHECKS: list[Case] = [
+    Case(
+        "flow-type-error",
+        "javascript",
+        "flow",
+        "persistent",
+        "type_error",
+        "flow full-check",
+        r"^Error -+ |^Cannot |^Found [1-9]\d* errors?",
+        {
+            ".flowconfig": "[options]\n",
+            "src/cart.js": _FLOW_CART
+            + "const label: string = total([1, 2]);\nconsole.log(label);\n",
+        },
+        needs=("flow",),
+    ),
+    Case(
+        "depcheck-missing-dependency",
+        "javascript",
+        "depcheck",
+        "persistent",
+        "dependency",
+        "depcheck",
+        r"^Missing dependencies|^\* \S+: ",
+        {
+            "package.json": _DEPCHECK_PKG,
+            "src/index.js": "const leftPad = require('left-pad');\nconst dayjs = require('dayjs');\n\n"
+            "console.log(leftPad(dayjs().format('YYYY'), 8));\n",
+        },
+        needs=("depcheck",),
+    ),
+    Case(
+        "jscpd-duplication",
+        "javascript",
+        "jscpd",
+        "persistent",
+        "lint",
+        "jscpd --threshold 5 src",
+        r"Clone found|threshold|^\s*- \S+ \[\d+:\d+",
+        {
+            "src/cart.js": "export function cartTotal(items) {\n" + _JSCPD_TOTAL + "}\n",
+            "src/invoice.js": "export function invoiceTotal(items) {\n" + _JSCPD_TOTAL + "}\n",
+        },
+        needs=("jscpd",),
+    ),
+    Case(
+        "lockfile-lint-http",
+        "javascript",
+        "lockfile-lint",
+        "persistent",
+        "lint",
+        "lockfile-lint --path package-lock.json --type npm --validate-https"
+        " --allowed-hosts registry.example.test",
+        r"detected invalid|^\s+(expected|actual): |security issues detected",
+        {
+            "package.json": _DEPCHECK_PKG,
+            "package-lock.json": _NPM_LOCKFILE,
+        },
+        needs=("lockfile-lint",),
+    ),
+    Case(
+        "publint-missing-export",
+        "javascript",
+        "publint",
+        "persistent",
+        "lint",
+        "publint",
+        r"Errors:|^\S*\d+\. ",
+        {"package.json": _PUBLINT_PKG, "index.js": _CART_JS},
+        needs=("publint",),
+    ),
+    _js(
+        "textlint-no-todo",
+        "textlint",
+        "lint",
+        "textlint README.md",
+        r"^\s+\d+:\d+\s+(error|warning)\s|✖ \d+ problems?",
+        **{".textlintrc.json": '{\n  "rules": {\n    "no-todo": true\n  }\n}\n'},
+        README_DOT_md=_README_TODO + "TODO: explain the discount option.\n",
+    ),
+    Case(
+        "tsd-type-test",
+        "typescript",
+        "tsd",
+        "persistent",
+        "type_error",
+        "tsd",
+        r"✖|^\s+\S+\.test-d\.ts:\d+:\d+$|^\s+\d+ errors?$",
+        {
+            "package.json": _TSD_PKG,
+            "index.js": _CART_JS,
+            "index.d.ts": "export declare function total(prices: number[]): string;\n",
+            "index.test-d.ts": _TSD_TEST,
+        },
+        setup=_LINK_NODE,
+        needs=("tsd",),
+    ),
+    Case(
+        "sort-package-json-check",
+        "javascript",
+        "sort-package-json",
+        "persistent",
+        "format",
+        "sort-package-json --check",
+        r"not sorted|^package\.json$",
+        {
+            "package.json": '{\n  "version": "1.0.0",\n  "name": "zoo-cart",\n'
+            '  "private": true,\n  "scripts": {\n    "test": "node --test"\n  }\n}\n',
+        },
+        needs=("sort-package-json",),
+    ),
+    Case(
+        "dependency-cruiser-circular",
+        "javascript",
+        "dependency-cruiser",
+        "persistent",
+        "lint",
+        "depcruise --validate .dependency-cruiser.cjs src",
+        r"^\s+error no-circular|^\s+\S+ →|^[x✘] \d+ dependency violations?",
+        {
+            ".dependency-cruiser.cjs": _CRUISER_CONFIG,
+            "src/cart.js": "const { withTax } = require('./price.js');\n\n"
+            "module.exports.total = (prices) => withTax(prices.reduce((a, b) => a + b, 0));\n",
+            "src/price.js": "const { total } = require('./cart.js');\n\n"
+            + _CRUISER_PRICE
+            + "module.exports.totalWithTax = (prices) => module.exports.withTax(total(prices));\n",
+        },
+        needs=("depcruise",),
+    ),
+    Case(
+        "attw-false-cjs",
+        "typescript",
+        "attw",
+        "persistent",
+        "lint",
+        "attw --pack .",
+        r"docs/problems/\w+\.md|Masquerading as|Resolution failed|No types",
+        {
+            "package.json": _ATTW_PKG,
+            "index.mjs": "export const total = (prices) => prices.reduce((a, b) => a + b, 0);\n",
+            "index.cjs": "exports.total = (prices) => prices.reduce((a, b) => a + b, 0);\n",
+            "index.d.ts": _ATTW_DTS,
+        },
+        needs=("attw",),
+    ),
+    Case(
+        "karma-jasmine-failure",
+        "javascript",
+        "karma",
+        "persistent",
+        "test",
+        "karma start karma.conf.js",
+        r"FAILED$|^\s+Expected |Executed \d+ of \d+ \(\d+ FAILED\)|^TOTAL: \d+ FAILED",
+        {
+            "karma.conf.js": _KARMA_CONF,
+            "src/cart.js": "function total(prices) {\n  return prices.reduce((a, b) => a - b, 0);\n}\n",
+            "test/cart.spec.js": _KARMA_SPEC,
+        },
+        setup=_LINK_NODE,
+        needs=("karma", "chromium"),
+    ),
+]
+
+_JSCHECKS_FIXES: dict[str, dict[str, str]] = {
+    "flow-type-error": {
+        "src/cart.js": _FLOW_CART + "const label: string = String(total([1, 2]));\n"
+        "console.log(label);\n",
+    },
+    "depcheck-missing-dependency": {
+        "package.json": _DEPCHECK_PKG.replace(
+            '"dependencies": {\n', '"dependencies": {\n    "dayjs": "1.11.13",\n'
+        ),
+    },
+    "jscpd-duplication": {
+        "src/cart.js": "export function cartTotal(items) {\n" + _JSCPD_TOTAL + "}\n",
+        "src/invoice.js": "import { cartTotal } from './cart.js';\n\n"
+        "export const invoiceTotal = (items) => cartTotal(items);\n",
+    },
+    "lockfile-lint-http": {
+        "package-lock.json": _NPM_LOCKFILE.replace("http://", "https://"),
+    },
+    "publint-missing-export": {
+        "package.json": _PUBLINT_PKG.replace("./dist/index.js", "./index.js")
+    },
+    "textlint-no-todo": {"README.md": _README_TODO + "Pass `discount` to take a percentage off.\n"},
+    "tsd-type-test": {
+        "index.d.ts": "export declare function total(prices: number[]): number;\n",
+    },
+    "sort-package-json-check": {
+        "package.json": '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n'
+        '  "private": true,\n  "scripts": {\n    "test": "node --test"\n  }\n}\n',
+    },
+    "dependency-cruiser-circular": {
+        "src/price.js": _CRUISER_PRICE,
+    },
+    "attw-false-cjs": {
+        "package.json": _ATTW_PKG.replace(
+            '"types": "./index.d.ts",\n      "import": "./index.mjs",\n'
+            '      "require": "./index.cjs"',
+            '"import": {\n        "types": "./index.d.mts",\n        "default": "./index.mjs"\n'
+            '      },\n      "require": {\n        "types": "./index.d.cts",\n'
+            '        "default": "./index.cjs"\n      }',
+        ),
+        "index.d.mts": _ATTW_DTS,
+        "index.d.cts": _ATTW_DTS,
+    },
+    "karma-jasmine-failure": {
+        "src/cart.js": "function total(prices) {\n  return prices.reduce((a, b) => a + b, 0);\n}\n",
+    },
+}
+
+_JSCHECKS_VERSIONS: dict[str, str] = {
+    "flow": "flow version",
+    "depcheck": "depcheck --version | sed 's/^/depcheck /'",
+    "jscpd": "jscpd --version",
+    "lockfile-lint": "lockfile-lint --version | sed 's/^/lockfile-lint /'",
+    "publint": "publint --version | tr -d ,",
+    "textlint": "textlint --version | sed 's/^v/textlint /'",
+    "tsd": "tsd --version | sed 's/^/tsd /'",
+    "sort-package-json": "sort-package-json --version",
+    "dependency-cruiser": "depcruise --version | sed 's/^/dependency-cruiser /'",
+    "attw": "attw --version | head -1 | sed 's/^cli: /attw /'",
+    "karma": "karma --version | sed 's/^/karma /'",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -5488,6 +5825,7 @@ CASES: list[Case] = [
     *_FRAMEWORKS,
     *_CLIENTS_3,
     *_PYCHECKS,
+    *_JSCHECKS,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -5573,6 +5911,7 @@ FIXES.update(
         **_VIM_FIXES,
         **_FRAMEWORKS_FIXES,
         **_PYCHECKS_FIXES,
+        **_JSCHECKS_FIXES,
     }
 )
 
@@ -5592,4 +5931,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_FRAMEWORKS_VERSIONS,
     **_CLIENTS_3_VERSIONS,
     **_PYCHECKS_VERSIONS,
+    **_JSCHECKS_VERSIONS,
 }

@@ -163,6 +163,7 @@ APT_PACKAGES = [
     "golang-github-onsi-ginkgo-dev",
     "golang-gomega-dev",
     "skopeo",
+    "chromium",
     "gh",
     "git-lfs",
     "protobuf-compiler",
@@ -290,6 +291,20 @@ NPM_PACKAGES = [
     "license-checker@25.0.1",
     "bun@1.4.5",
     "deno@2.9.6",
+    "flow-bin@0.336.0",
+    "depcheck@1.4.7",
+    "jscpd@5.3.3",
+    "lockfile-lint@5.0.1",
+    "publint@0.3.25",
+    "textlint@15.8.0",
+    "textlint-rule-no-todo@2.0.1",
+    "tsd@0.33.0",
+    "sort-package-json@3.6.1",
+    "dependency-cruiser@17.4.3",
+    "@arethetypeswrong/cli@0.18.5",
+    "karma@6.4.4",
+    "karma-jasmine@5.1.0",
+    "karma-chrome-launcher@3.2.0",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
