@@ -82,11 +82,14 @@ MARKER_PATTERNS = (
     Pattern(
         r"failed to solve: process \".*\" did not complete successfully: exit code: \d+", TAG_EXIT
     ),
+    Pattern(
+        r"^Error: building at STEP \"[^\"]+\": while running runtime: exit status \d+", TAG_EXIT
+    ),
 )
 # Of those, the exit lines of a tool inside a CI step (not of the step itself).
 _INNER_EXIT = re.compile(
     r"Command failed with exit code|^npm (?:ERR!|error) code |^error: Recipe `"
-    r"|^BUILD FAILED in |failed to solve: process "
+    r"|^BUILD FAILED in |failed to solve: process |^Error: building at STEP "
 )
 _ONLY_COMMAND = {TAG_COMMAND}
 MAX_PROMPT_BYTES = 1024  # a command is kept to 500 characters anyway
