@@ -5807,6 +5807,78 @@ _JSCHECKS_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------ more clients (4): Conan 2's remote, podman push
+#
+# Packages (versions as installed when verified):
+#   conan-install     PyPI conan==2.34.0 (requests 2.34.2, urllib3 2.8.0) in a venv of its own,
+#                     /var/tmp/self-healing-zoo/conan-venv (Python 3.11.7), on the cases' PATH.
+#   podman-push       Debian podman 4.3.1 (the package the `podman` cases use).
+#
+# Notes (faults dropped, and why):
+# - conan-install: every fault kept. The remote is in the project's CONAN_HOME
+#   (.conan2/remotes.json, what `conan remote remove conancenter` then `conan remote add zoo
+#   <url> --insecure` write): a setup step cannot know the fault's URL, the files can. The
+#   default remote is absent, so only the fault address is asked. Setup detects the default
+#   profile (offline). core.net.http:timeout = 5 (global.conf) is the `no-answer` timeout.
+# - podman-push: no `no-answer` case (podman push has no timeout option; still waiting at
+#   180 s), no `cut-short` case (the registry's ping answers 200 with a short body and every
+#   later request too: the push "succeeds", exit 0). No `tls` case, not run: it would meet
+#   the misconfiguration skopeo's notes describe (Go's "server gave HTTP response to HTTPS
+#   client"; --tls-verify=false then falls back to http://). A connection fault is retried
+#   three times ("level=warning msg=\"Failed, retrying in 1s ... (1/3)\""); a 5xx is not; a 429 is
+#   retried inside (about 8 s). Setup makes the image with `podman import` of an empty tar
+#   (no registry needed). The `dns` case names the machine's resolver address (Go's
+#   "lookup … on <ip>:53").
+# kubectl and gcloud were tried too; they come with the Google Cloud SDK, which no registry
+# the zoo installs from provides, so they have no cases.
+
+_CONAN_FILES = {
+    "conanfile.txt": "[requires]\nzlib/1.3.1\n\n[generators]\nCMakeDeps\nCMakeToolchain\n",
+    ".conan2/remotes.json": '{\n "remotes": [\n  {\n   "name": "zoo",\n   "url": "{url}",\n'
+    '   "verify_ssl": false\n  }\n ]\n}\n',
+    ".conan2/global.conf": "core.net.http:timeout = 5\n",
+}
+
+_CLIENTS_4: list[Case] = [
+    # A silent API server needs a client timeout (see the notes above).
+    *_per_fault(
+        "conan-install",
+        "CONAN_HOME=$PWD/.conan2 conan install . --build=missing",
+        r"^ERROR: |^Unable to connect to remote",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "unreachable",
+            "dns",
+            "tls",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
+        ),
+        files=_CONAN_FILES,
+        needs=("conan",),
+        setup="CONAN_HOME=$PWD/.conan2 conan profile detect",
+    ),
+    *_per_fault(
+        "podman-push",
+        "podman push --tls-verify=false localhost/zoo/app:1 docker://{host}/zoo/app:1",
+        r"^Error: |level=warning msg=\"Failed, retrying",
+        ("refused", "reset", "unreachable", "dns", "503", "502", "500", "429"),
+        needs=("podman",),
+        setup="tar cf empty.tar --files-from /dev/null && "
+        "podman import -q empty.tar localhost/zoo/app:1",
+    ),
+]
+
+_CLIENTS_4_VERSIONS: dict[str, str] = {
+    "conan-install": "conan --version",
+    "podman-push": "podman --version",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -5826,6 +5898,7 @@ CASES: list[Case] = [
     *_CLIENTS_3,
     *_PYCHECKS,
     *_JSCHECKS,
+    *_CLIENTS_4,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -5932,4 +6005,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_CLIENTS_3_VERSIONS,
     **_PYCHECKS_VERSIONS,
     **_JSCHECKS_VERSIONS,
+    **_CLIENTS_4_VERSIONS,
 }

@@ -46,11 +46,12 @@ HERE = Path(__file__).resolve().parent
 SCRATCH = Path(os.environ.get("ZOO_SCRATCH", "/var/tmp/self-healing-zoo"))
 VENV = SCRATCH / "venv"
 # Tools whose pins the main venv cannot hold (codecov-cli's click, pipenv's setuptools,
-# pdm's hishel): a venv each, on the cases' PATH after the main one.
+# pdm's hishel, conan's own pins): a venv each, on the cases' PATH after the main one.
 TOOL_VENVS: dict[str, list[str]] = {
     "codecov-venv": ["codecov-cli==11.3.1"],
     "pipenv-venv": ["pipenv==2026.10.3"],
     "pdm-venv": ["pdm==2.29.4", "hishel[httpx2]==1.4.0"],
+    "conan-venv": ["conan==2.34.0"],
 }
 NODE = SCRATCH / "node"
 NETNS = "shzoo"
