@@ -35,11 +35,6 @@ def _window(hit: Hit, before: int, after: int, last: int | None) -> list[tuple[i
     ]
 
 
-def _window_at(scan: ScanResult, line: int | None, last: int | None) -> list[tuple[int, str]]:
-    hit = next((h for h in scan.hits if h.line == line), None)
-    return _window(hit, 0, 0, last) if hit is not None else []
-
-
 def _novel(
     window: list[tuple[int, str]], keep: int, baseline: Baseline | None
 ) -> list[tuple[int, str]]:
@@ -102,8 +97,13 @@ def build_excerpt(
             if hit.line == anchor and not _is_generic(hit.text)
         )
         # And the last evidence line of the failing region, the error that ended it.
-        last = max((e.line for e in verdict.evidence if e.line in verdict.region), default=None)
-        take(item for item in _window_at(scan, last, anchor) if item[0] == last)
+        last = max(
+            (e for e in verdict.evidence if e.line in verdict.region),
+            key=lambda e: e.line,
+            default=None,
+        )
+        if last is not None:
+            take([(last.line, last.text)])
         take(window)
         # Tools report the failure where it happens and sum it up at the end: show
         # the first strong report of the failing region with its following lines too.

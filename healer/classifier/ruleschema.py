@@ -42,11 +42,15 @@ class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
     whose `id:` line went missing would otherwise take over its neighbour's fields."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
-        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
-        for index, key in enumerate(keys):
-            if key in keys[:index]:
-                line = node.start_mark.line + 1
-                raise _DuplicateKey(f"the key {key!r} is given twice in the mapping at line {line}")
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    line = node.start_mark.line + 1
+                    raise _DuplicateKey(
+                        f"the key {key.value!r} is given twice in the mapping at line {line}"
+                    )
+                seen.add(key.value)
         mapping: dict[object, object] = super().construct_mapping(node, deep=deep)
         return mapping
 

@@ -53,6 +53,17 @@ COMMANDS_KEPT = 500
 STEP_SCRIPT_BYTES = 4 * 1024
 IN_FLIGHT = 6
 
+# Package scripts and task runners end a failed command so (yarn, pnpm, npm, just,
+# Gradle, BuildKit, podman): the end of a pasted excerpt, or of a tool inside a CI step.
+_INNER_EXIT_SOURCES = (
+    r"^(?:error|ERROR) Command failed with exit code \d+",
+    r"\bELIFECYCLE\s+Command failed with exit code \d+",
+    r"^npm (?:ERR!|error) code [1-9]\d*$",
+    r"^error: Recipe `[^`]+` failed (?:on line \d+ )?with exit code \d+",
+    r"^BUILD FAILED in \d",
+    r"failed to solve: process \".*\" did not complete successfully: exit code: \d+",
+    r"^Error: building at STEP \"[^\"]+\": while running runtime: exit status \d+",
+)
 # Structural markers, selected by the same engine as the rules (tags below 0).
 TAG_GROUP, TAG_ERROR, TAG_EXIT, TAG_COMMAND = -1, -2, -3, -4
 MARKER_PATTERNS = (
@@ -72,25 +83,10 @@ MARKER_PATTERNS = (
     Pattern(r"^ERROR: Job failed: exit code \d+", TAG_EXIT),
     Pattern(r"^Exited with code exit status \d+", TAG_EXIT),
     Pattern(r"^🚨 Error: The command exited with status \d+", TAG_EXIT),
-    # Package scripts and task runners end a failed command so (yarn, pnpm, npm, just,
-    # Gradle, BuildKit): the end of a pasted excerpt, or of a step inside a longer log.
-    Pattern(r"^(?:error|ERROR) Command failed with exit code \d+", TAG_EXIT),
-    Pattern(r"\bELIFECYCLE\s+Command failed with exit code \d+", TAG_EXIT),
-    Pattern(r"^npm (?:ERR!|error) code [1-9]\d*$", TAG_EXIT),
-    Pattern(r"^error: Recipe `[^`]+` failed (?:on line \d+ )?with exit code \d+", TAG_EXIT),
-    Pattern(r"^BUILD FAILED in \d", TAG_EXIT),
-    Pattern(
-        r"failed to solve: process \".*\" did not complete successfully: exit code: \d+", TAG_EXIT
-    ),
-    Pattern(
-        r"^Error: building at STEP \"[^\"]+\": while running runtime: exit status \d+", TAG_EXIT
-    ),
+    *(Pattern(source, TAG_EXIT) for source in _INNER_EXIT_SOURCES),
 )
 # Of those, the exit lines of a tool inside a CI step (not of the step itself).
-_INNER_EXIT = re.compile(
-    r"Command failed with exit code|^npm (?:ERR!|error) code |^error: Recipe `"
-    r"|^BUILD FAILED in |failed to solve: process |^Error: building at STEP "
-)
+_INNER_EXIT = re.compile("|".join(f"(?:{source})" for source in _INNER_EXIT_SOURCES))
 _ONLY_COMMAND = {TAG_COMMAND}
 MAX_PROMPT_BYTES = 1024  # a command is kept to 500 characters anyway
 T = TypeVar("T")
