@@ -293,3 +293,20 @@ def test_a_python_project_managers_script_names_the_category_by_its_name(
     command: str, expected: str
 ) -> None:
     assert category(command) == expected
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("./check_integrity.sh bin/git-a bin/git-b", "lint"),
+        ("mix run check.exs", "lint"),
+        ("scripts/validate-links", "lint"),
+        ("hack/verify-gofmt.sh", "format"),
+        ("./scripts/check_types.sh", None),
+        ("check-jsonschema --schemafile schema.json data.json", "config"),
+    ],
+)
+def test_a_projects_own_check_script_names_a_static_check(
+    command: str, expected: str | None
+) -> None:
+    assert category(command) == expected
