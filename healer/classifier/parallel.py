@@ -124,16 +124,23 @@ def _scan_in_two(
         own = first_half if progress is None else Counting(first_half, progress, size / split)
         first = scanner.scan(own, threads=False)  # type: ignore[arg-type]
         with os.fdopen(read_end, "rb") as incoming:
-            payload = incoming.read()
+            # Read as it is unpickled: the child's hits are not held twice.
+            second = _receive(incoming)
     finally:
         _, status = os.waitpid(pid, 0)
-    if status != 0 or not payload:
+    if status != 0 or second is None:
         # The child failed (out of memory, killed): scan the second half here.
         second = scanner.scan(_Range(path, split, size))  # type: ignore[arg-type]
-    else:
-        second = pickle.loads(payload)
-        del payload
     return merge(first, second)
+
+
+def _receive(incoming: IO[bytes]) -> ScanResult | None:
+    """The child's result, or None when it sent nothing whole."""
+    try:
+        result = pickle.load(incoming)
+    except (EOFError, pickle.UnpicklingError):
+        return None
+    return result if isinstance(result, ScanResult) else None
 
 
 def merge(first: ScanResult, second: ScanResult) -> ScanResult:

@@ -97,6 +97,22 @@ def test_a_failed_child_is_made_up_for_in_the_parent(
     assert _essence(parallel.scan_file(scanner, busy_log)) == _essence(whole)
 
 
+def test_a_child_that_sends_half_its_result_is_made_up_for_in_the_parent(
+    busy_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanner = Scanner(TEST_RULES)
+    whole = scanner.scan(io.BytesIO(busy_log.read_bytes()))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    real_dumps = parallel.pickle.dumps
+
+    def half_dump(obj: object, out: io.BufferedWriter, protocol: int | None = None) -> None:
+        data = real_dumps(obj, protocol=protocol)
+        out.write(data[: len(data) // 2])
+
+    monkeypatch.setattr(parallel.pickle, "dump", half_dump)
+    assert _essence(parallel.scan_file(scanner, busy_log)) == _essence(whole)
+
+
 def test_the_classifier_verdict_is_the_same_split_or_not(
     busy_log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
