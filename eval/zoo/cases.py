@@ -5879,6 +5879,974 @@ _CLIENTS_4_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------- unseen batch A: coverage thresholds, JS test
+# runners, spec/schema/TOML checks, pre-commit-hooks, Ansible, Cython, Python doc/packaging checks
+#
+# Packages (node v20.20.2; npm packages in the zoo node folder, PyPI ones in the zoo venv,
+# Python 3.11.7):
+#   nyc-check-coverage             npm nyc@18.0.0
+#   c8-check-coverage              npm c8@12.0.0
+#   jest-coverage-threshold        npm jest@30.5.2 (already in the zoo)
+#   pytest-cov-fail-under          PyPI pytest-cov==7.1.0 (coverage==7.17.5, pytest==9.2.0)
+#   changeset-status-missing       npm @changesets/cli@2.31.1; Debian git 1:2.39.5-0+deb12u3
+#   redocly-lint                   npm @redocly/cli@2.77.0
+#   ajv-validate-invalid           npm ajv-cli@5.0.0
+#   qunit-failure                  npm qunit@3.0.0
+#   uvu-failure                    npm uvu@0.5.6
+#   cucumber-js-failure            npm @cucumber/cucumber@12.9.0
+#   taplo-fmt-check,               npm @taplo/cli@0.7.0 (its binary reports "taplo 0.9.0")
+#   taplo-check-invalid
+#   pre-commit-check-yaml,         PyPI pre-commit-hooks==6.0.0 (check-yaml, end-of-file-fixer,
+#   pre-commit-end-of-file-fixer,  trailing-whitespace-fixer, debug-statement-hook) run through
+#   pre-commit-debug-statements    pre-commit==4.7.0 as `repo: local`, `language: system` hooks; git
+#   ansible-lint                   PyPI ansible-lint==26.10.1 (ansible-core==2.19.14,
+#                                  ansible-compat==26.10.0)
+#   ansible-playbook-syntax-check  PyPI ansible-core==2.19.14
+#   cython-compile-error           PyPI cython==3.3.1
+#   check-manifest-missing         PyPI check-manifest==0.51 (build==1.6.1, setuptools==65.5.0
+#                                  from the venv: --no-build-isolation); git
+#   sphinx-lint                    PyPI sphinx-lint==1.0.2
+#   pydoclint                      PyPI pydoclint==0.12.0
+#   toml-sort-check                PyPI toml-sort==0.25.0
+#   djlint-lint                    PyPI djlint==1.54.0
+#
+# Notes: all were run offline (a network namespace with only loopback up) and took under
+# 4 s each. @changesets/cli and redocly colour their output in CI (supports-color sees
+# GITHUB_ACTIONS); redocly 2.77 prints a boxed "Node.js 20 support is ending" deprecation
+# banner first. djlint, seeing GITHUB_ACTIONS, prints its findings as `::warning file=...::`
+# workflow commands only. taplo prints absolute paths; its cases do not link node_modules
+# into the project, or `taplo fmt --check` also reports the TOML files inside it. ansible-lint
+# runs with --offline (no collection install / version check); it exits 2. ansible-playbook
+# exits 4 on a YAML error. changesets compares HEAD with baseBranch "main": `setup` commits
+# the project on main, then changes index.js on a branch; the fix adds a changeset file.
+# Dropped: ts-node@10.9.2 crashes before compiling anything with the zoo's typescript@7.0.2
+# (TS 7 has no JS API): "TypeError: Cannot read properties of undefined (reading
+# 'fileExists')" at ts-node/dist/configuration.js:91.
+
+_CART_JS_COV = (
+    "function total(prices) {\n  return prices.reduce((sum, p) => sum + p, 0);\n}\n\n"
+    "function discount(price, percent) {\n  if (percent < 0 || percent > 100) {\n"
+    "    throw new RangeError(`bad discount: ${percent}`);\n  }\n"
+    "  const cut = (price * percent) / 100;\n  return Math.round(price - cut);\n}\n\n"
+    "module.exports = { total, discount };\n"
+)
+_CART_TEST_JS = (
+    "const assert = require('node:assert');\nconst { total } = require('./cart');\n\n"
+    "assert.strictEqual(total([1, 2]), 3);\nconsole.log('cart: ok');\n"
+)
+_CART_TEST_JS_FIXED = (
+    "const assert = require('node:assert');\nconst { total, discount } = require('./cart');\n\n"
+    "assert.strictEqual(total([1, 2]), 3);\nassert.strictEqual(discount(200, 10), 180);\n"
+    "assert.throws(() => discount(200, 120), RangeError);\nconsole.log('cart: ok');\n"
+)
+_CART_PY_COV = (
+    "def total(prices):\n    return sum(prices)\n\n\n"
+    "def discount(price, percent):\n    if percent < 0:\n"
+    "        raise ValueError('negative discount')\n"
+    "    if percent > 100:\n        raise ValueError('discount above 100')\n"
+    "    return price * (100 - percent) // 100\n"
+)
+_CART_JS_BUG = "exports.total = (prices) => prices.reduce((sum, p) => sum - p, 0);\n"
+_CART_JS_OK = "exports.total = (prices) => prices.reduce((sum, p) => sum + p, 0);\n"
+_NODE_LINK = 'ln -sfn "$ZOO_NODE/node_modules" node_modules'
+_PRE_COMMIT_LOCAL = "repos:\n  - repo: local\n    hooks:\n"
+_HOOK = (
+    "      - id: {id}\n        name: {name}\n        entry: {id}\n        language: system\n"
+    "        types: [{types}]\n"
+)
+_OPENAPI = (
+    "openapi: 3.1.0\ninfo:\n  title: Cart API\n  version: 1.0.0\n"
+    "  license:\n    name: MIT\n    identifier: MIT\n"
+    "servers:\n  - url: https://api.zoo-cart.dev\n"
+    "security: []\n"
+    "paths:\n  /carts/{cartId}:\n    get:\n      operationId: getCart\n"
+    "      summary: Get a cart\n"
+    "      parameters:\n        - name: cartId\n          in: path\n          required: true\n"
+    "          schema:\n            type: string\n"
+    "      responses:\n        '200':\n          description: The cart\n"
+    "          content:\n            application/json:\n              schema:\n"
+    "                $ref: '#/components/schemas/Carts'\n"
+    "        '404':\n          description: No such cart\n"
+    "components:\n  schemas:\n    Cart:\n      type: object\n      properties:\n"
+    "        total:\n          type: integer\n"
+)
+
+_UNSEEN_A: list[Case] = [
+    _js(
+        "nyc-check-coverage",
+        "nyc",
+        "test",
+        "nyc --check-coverage --lines 90 node test.js",
+        r"ERROR: Coverage for|^All files|^ cart\.js",
+        cart_DOT_js=_CART_JS_COV,
+        test_DOT_js=_CART_TEST_JS,
+    ),
+    _js(
+        "c8-check-coverage",
+        "c8",
+        "test",
+        "c8 --check-coverage --lines 90 node test.js",
+        r"ERROR: Coverage for|^All files|^ cart\.js",
+        cart_DOT_js=_CART_JS_COV,
+        test_DOT_js=_CART_TEST_JS,
+    ),
+    _js(
+        "jest-coverage-threshold",
+        "jest",
+        "test",
+        "jest --ci --coverage",
+        r"does not meet .*threshold|^All files|^ cart\.js",
+        package_DOT_json='{\n  "name": "zoo-cart",\n  "private": true,\n  "jest": {\n'
+        '    "coverageThreshold": {\n      "global": {\n        "lines": 90\n      }\n    }\n'
+        "  }\n}\n",
+        cart_DOT_js=_CART_JS_COV,
+        cart_DOT_test_DOT_js="const { total } = require('./cart');\n\n"
+        "test('total adds prices', () => {\n  expect(total([1, 2])).toBe(3);\n});\n",
+    ),
+    _py(
+        "pytest-cov-fail-under",
+        "pytest-cov",
+        "test",
+        "pytest -q --cov=cart --cov-report=term-missing --cov-fail-under=90",
+        r"FAIL Required test coverage|Coverage failure|^TOTAL|^cart\.py",
+        cart_DOT_py=_CART_PY_COV,
+        test_cart_DOT_py="from cart import total\n\n\ndef test_total():\n"
+        "    assert total([1, 2]) == 3\n",
+    ),
+    Case(
+        "changeset-status-missing",
+        "javascript",
+        "changesets",
+        "persistent",
+        "config",
+        "changeset status",
+        r"error",
+        {
+            ".gitignore": "node_modules\n",
+            ".changeset/config.json": '{\n  "changelog": "@changesets/cli/changelog",\n'
+            '  "commit": false,\n  "access": "restricted",\n  "baseBranch": "main",\n'
+            '  "updateInternalDependencies": "patch",\n  "ignore": []\n}\n',
+            "package.json": '{\n  "name": "zoo-cart",\n  "version": "1.0.0",\n'
+            '  "main": "index.js"\n}\n',
+            "index.js": _CART_JS_BUG,
+        },
+        setup=_NODE_LINK + " && git init -q -b main && git add -A && "
+        "git -c user.name=zoo -c user.email=zoo@example.test commit -qm init && "
+        "git checkout -q -b fix-total && sed -i 's/sum - p/sum + p/' index.js && "
+        "git -c user.name=zoo -c user.email=zoo@example.test commit -qam 'fix total'",
+        needs=("changeset", "git"),
+    ),
+    Case(
+        "redocly-lint",
+        "openapi",
+        "redocly",
+        "persistent",
+        "lint",
+        "redocly lint openapi.yaml",
+        r"Can't resolve|openapi\.yaml:\d+:\d+|generated by the|Validation failed",
+        {"openapi.yaml": _OPENAPI},
+        setup=_NODE_LINK,
+        needs=("redocly",),
+    ),
+    Case(
+        "ajv-validate-invalid",
+        "json",
+        "ajv",
+        "persistent",
+        "config",
+        "ajv validate -s schema.json -d data.json",
+        r"invalid|instancePath|message",
+        {
+            "schema.json": '{\n  "type": "object",\n  "required": ["name", "port"],\n'
+            '  "properties": {\n    "name": { "type": "string" },\n'
+            '    "port": { "type": "integer", "minimum": 1 }\n  },\n'
+            '  "additionalProperties": false\n}\n',
+            "data.json": '{ "name": "cart", "port": "8080" }\n',
+        },
+        setup=_NODE_LINK,
+        needs=("ajv",),
+    ),
+    _js(
+        "qunit-failure",
+        "qunit",
+        "test",
+        "qunit test.js",
+        r"not ok|actual|expected|# fail",
+        cart_DOT_js=_CART_JS_BUG,
+        test_DOT_js="const { total } = require('./cart');\n\nQUnit.module('cart');\n\n"
+        "QUnit.test('total adds prices', (assert) => {\n"
+        "  assert.strictEqual(total([1, 2]), 3);\n});\n",
+    ),
+    _js(
+        "uvu-failure",
+        "uvu",
+        "test",
+        "uvu tests",
+        r"FAIL|✘|Expected|Actual|Total:|Failed:",
+        cart_DOT_js=_CART_JS_BUG,
+        tests__cart_DOT_js="const { test } = require('uvu');\nconst assert = require('uvu/assert');\n"
+        "const { total } = require('../cart');\n\n"
+        "test('total adds prices', () => {\n  assert.is(total([1, 2]), 3);\n});\n\ntest.run();\n",
+    ),
+    _js(
+        "cucumber-js-failure",
+        "cucumber-js",
+        "test",
+        "cucumber-js",
+        r"✖|AssertionError|Expected|failed",
+        cart_DOT_js=_CART_JS_BUG,
+        features__cart_DOT_feature="Feature: Cart\n\n  Scenario: Adding prices\n"
+        "    Given a cart with prices 1 and 2\n    Then the total is 3\n",
+        features__step_definitions__cart_steps_DOT_js="const assert = require('node:assert');\n"
+        "const { Given, Then } = require('@cucumber/cucumber');\n"
+        "const { total } = require('../../cart');\n\n"
+        "Given('a cart with prices {int} and {int}', function (a, b) {\n"
+        "  this.prices = [a, b];\n});\n\n"
+        "Then('the total is {int}', function (expected) {\n"
+        "  assert.strictEqual(total(this.prices), expected);\n});\n",
+    ),
+    Case(
+        "taplo-fmt-check",
+        "toml",
+        "taplo",
+        "persistent",
+        "format",
+        "taplo fmt --check",
+        r"not properly formatted|ERROR operation failed",
+        {
+            "config.toml": '[server]\nhost="localhost"\nport =   8080\n\n\n\n'
+            '[cart]\ncurrencies = [ "EUR","USD" ]\n',
+        },
+        needs=("taplo",),
+    ),
+    Case(
+        "taplo-check-invalid",
+        "toml",
+        "taplo",
+        "persistent",
+        "syntax_error",
+        "taplo check",
+        r"error: invalid TOML|config\.toml:\d+:\d+|\^|^ERROR",
+        {
+            "config.toml": '[server]\nhost = "localhost\nport = 8080\n',
+        },
+        needs=("taplo",),
+    ),
+    Case(
+        "pre-commit-check-yaml",
+        "yaml",
+        "check-yaml",
+        "persistent",
+        "syntax_error",
+        "pre-commit run --all-files",
+        r"\.\.\.Failed$|^- hook id:|^- exit code:|^while |^expected|^  in \"",
+        {
+            ".pre-commit-config.yaml": _PRE_COMMIT_LOCAL
+            + _HOOK.format(id="check-yaml", name="check yaml", types="yaml"),
+            "config.yml": "server:\n  host: localhost\n  port: 8080\n cart:\n  currency: EUR\n",
+        },
+        setup="git init -q && git add -A",
+        needs=("pre-commit", "check-yaml", "git"),
+    ),
+    Case(
+        "pre-commit-end-of-file-fixer",
+        "text",
+        "end-of-file-fixer",
+        "persistent",
+        "format",
+        "pre-commit run --all-files",
+        r"\.\.\.Failed$|^- hook id:|^- files were modified|^Fixing",
+        {
+            ".pre-commit-config.yaml": _PRE_COMMIT_LOCAL
+            + _HOOK.format(id="end-of-file-fixer", name="fix end of files", types="text")
+            + _HOOK.format(
+                id="trailing-whitespace-fixer", name="trim trailing whitespace", types="text"
+            ),
+            "README.md": "# Zoo cart  \n\nAdds prices.\n\nRun `zoo`.",
+        },
+        setup="git init -q && git add -A",
+        needs=("pre-commit", "end-of-file-fixer", "trailing-whitespace-fixer", "git"),
+    ),
+    Case(
+        "pre-commit-debug-statements",
+        "python",
+        "debug-statement-hook",
+        "persistent",
+        "lint",
+        "pre-commit run --all-files",
+        r"\.\.\.Failed$|^- hook id:|^- exit code:|\.py:\d+:\d+:",
+        {
+            ".pre-commit-config.yaml": _PRE_COMMIT_LOCAL
+            + _HOOK.format(id="debug-statement-hook", name="debug statements", types="python"),
+            "cart.py": "def total(prices):\n    import pdb; pdb.set_trace()\n"
+            "    return sum(prices)\n",
+        },
+        setup="git init -q && git add -A",
+        needs=("pre-commit", "debug-statement-hook", "git"),
+    ),
+    Case(
+        "ansible-lint",
+        "ansible",
+        "ansible-lint",
+        "persistent",
+        "lint",
+        "ansible-lint --offline playbook.yml",
+        r"^\s*\d+ [a-z-]+ profile:|^[a-z-]+(\[[\w-]+\])?: |^Failed:|^playbook\.yml:\d+",
+        {
+            "playbook.yml": "---\n- name: Set up the cart server\n  hosts: all\n  tasks:\n"
+            "    - name: Install nginx\n      ansible.builtin.apt:\n        name: nginx\n"
+            "        state: latest\n",
+        },
+        needs=("ansible-lint",),
+    ),
+    Case(
+        "ansible-playbook-syntax-check",
+        "ansible",
+        "ansible-playbook",
+        "persistent",
+        "syntax_error",
+        "ansible-playbook -i localhost, --syntax-check playbook.yml",
+        r"^\[ERROR\]|^Origin:|\^ column",
+        {
+            "playbook.yml": "---\n- name: Set up the cart server\n  hosts: all\n  tasks:\n"
+            "    - name: Install nginx\n      ansible.builtin.apt:\n        name: nginx\n"
+            "       state: present\n",
+        },
+        needs=("ansible-playbook",),
+    ),
+    _py(
+        "cython-compile-error",
+        "cython",
+        "compile",
+        "cython -3 cart.pyx",
+        r"^Error compiling|^cart\.pyx:\d+:\d+:|\^",
+        cart_DOT_pyx="def total(list prices):\n    cdef long sum = 0\n    for price in prices:\n"
+        "        sum += price\n    return sum\n\n\n"
+        "def count(list items):\n    return len(item)\n",
+    ),
+    Case(
+        "check-manifest-missing",
+        "python",
+        "check-manifest",
+        "persistent",
+        "config",
+        "check-manifest --no-build-isolation",
+        r"do not match|missing from sdist|^  \S|suggested",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+            'build-backend = "setuptools.build_meta"\n\n[project]\nname = "zoo-cart"\n'
+            'version = "1.0.0"\n',
+            "README.md": "# zoo-cart\n",
+            "CHANGES.rst": "1.0.0\n=====\n\n- First release.\n",
+            "MANIFEST.in": "include README.md\n",
+            "zoo_cart/__init__.py": "def total(prices):\n    return sum(prices)\n",
+        },
+        setup="git init -q && git add -A",
+        needs=("check-manifest", "git"),
+    ),
+    _py(
+        "sphinx-lint",
+        "sphinx-lint",
+        "lint",
+        "sphinx-lint docs",
+        r"\.rst:\d+: ",
+        docs__index_DOT_rst="Zoo cart\n========\n\nInstall it with ``pip install zoo-cart``,"
+        " then call\n:func:`zoo_cart.total`to add up the prices.\n",
+    ),
+    _py(
+        "pydoclint",
+        "pydoclint",
+        "lint",
+        "pydoclint --style=google cart.py",
+        r"DOC\d+",
+        cart_DOT_py='"""Cart."""\n\n\ndef total(prices: list[int], discount: int = 0) -> int:\n'
+        '    """Add up the prices.\n\n    Args:\n        prices (list[int]): The prices, in cents.\n\n'
+        '    Returns:\n        int: The total, in cents.\n    """\n'
+        "    return sum(prices) * (100 - discount) // 100\n",
+    ),
+    _py(
+        "toml-sort-check",
+        "toml-sort",
+        "format",
+        "toml-sort --check config.toml",
+        r"check failure|^  - ",
+        config_DOT_toml='[server]\nport = 8080\nhost = "localhost"\n\n[cart]\ncurrency = "EUR"\n',
+    ),
+    _py(
+        "djlint-lint",
+        "djlint",
+        "lint",
+        "djlint --lint templates",
+        r"\b[HTDJ]\d{3} ",
+        templates__cart_DOT_html='{% extends "base.html" %}\n{% block content %}\n'
+        '<h1>Cart</h1>\n<img src="/static/cart.png">\n{% endblock %}\n',
+    ),
+]
+
+_UNSEEN_A_FIXES: dict[str, dict[str, str]] = {
+    "nyc-check-coverage": {"test.js": _CART_TEST_JS_FIXED},
+    "c8-check-coverage": {"test.js": _CART_TEST_JS_FIXED},
+    "jest-coverage-threshold": {
+        "cart.test.js": "const { total, discount } = require('./cart');\n\n"
+        "test('total adds prices', () => {\n  expect(total([1, 2])).toBe(3);\n});\n\n"
+        "test('discount takes a percentage off', () => {\n"
+        "  expect(discount(200, 10)).toBe(180);\n"
+        "  expect(() => discount(200, 120)).toThrow(RangeError);\n});\n",
+    },
+    "pytest-cov-fail-under": {
+        "test_cart.py": "import pytest\n\nfrom cart import discount, total\n\n\n"
+        "def test_total():\n    assert total([1, 2]) == 3\n\n\n"
+        "def test_discount():\n    assert discount(200, 10) == 180\n"
+        "    with pytest.raises(ValueError):\n        discount(200, -1)\n"
+        "    with pytest.raises(ValueError):\n        discount(200, 120)\n",
+    },
+    "changeset-status-missing": {
+        ".changeset/fix-total.md": '---\n"zoo-cart": patch\n---\n\nFix the cart total.\n',
+    },
+    "redocly-lint": {"openapi.yaml": _OPENAPI.replace("schemas/Carts'", "schemas/Cart'")},
+    "ajv-validate-invalid": {"data.json": '{ "name": "cart", "port": 8080 }\n'},
+    "qunit-failure": {"cart.js": _CART_JS_OK},
+    "uvu-failure": {"cart.js": _CART_JS_OK},
+    "cucumber-js-failure": {"cart.js": _CART_JS_OK},
+    "taplo-fmt-check": {
+        "config.toml": '[server]\nhost = "localhost"\nport = 8080\n\n'
+        '[cart]\ncurrencies = ["EUR", "USD"]\n',
+    },
+    "taplo-check-invalid": {"config.toml": '[server]\nhost = "localhost"\nport = 8080\n'},
+    "pre-commit-check-yaml": {
+        "config.yml": "server:\n  host: localhost\n  port: 8080\ncart:\n  currency: EUR\n",
+    },
+    "pre-commit-end-of-file-fixer": {"README.md": "# Zoo cart\n\nAdds prices.\n\nRun `zoo`.\n"},
+    "pre-commit-debug-statements": {"cart.py": "def total(prices):\n    return sum(prices)\n"},
+    "ansible-lint": {
+        "playbook.yml": "---\n- name: Set up the cart server\n  hosts: all\n  tasks:\n"
+        "    - name: Install nginx\n      ansible.builtin.apt:\n        name: nginx\n"
+        "        state: present\n",
+    },
+    "ansible-playbook-syntax-check": {
+        "playbook.yml": "---\n- name: Set up the cart server\n  hosts: all\n  tasks:\n"
+        "    - name: Install nginx\n      ansible.builtin.apt:\n        name: nginx\n"
+        "        state: present\n",
+    },
+    "cython-compile-error": {
+        "cart.pyx": "def total(list prices):\n    cdef long sum = 0\n    for price in prices:\n"
+        "        sum += price\n    return sum\n\n\n"
+        "def count(list items):\n    return len(items)\n",
+    },
+    "check-manifest-missing": {"MANIFEST.in": "include README.md\ninclude *.rst\n"},
+    "sphinx-lint": {
+        "docs/index.rst": "Zoo cart\n========\n\nInstall it with ``pip install zoo-cart``,"
+        " then call\n:func:`zoo_cart.total` to add up the prices.\n",
+    },
+    "pydoclint": {
+        "cart.py": '"""Cart."""\n\n\ndef total(prices: list[int], discount: int = 0) -> int:\n'
+        '    """Add up the prices.\n\n    Args:\n        prices (list[int]): The prices, in cents.\n'
+        "        discount (int): The discount, in percent.\n\n"
+        '    Returns:\n        int: The total, in cents.\n    """\n'
+        "    return sum(prices) * (100 - discount) // 100\n",
+    },
+    "toml-sort-check": {
+        "config.toml": '[cart]\ncurrency = "EUR"\n\n[server]\nport = 8080\nhost = "localhost"\n',
+    },
+    "djlint-lint": {
+        "templates/cart.html": '{% extends "base.html" %}\n{% block content %}\n'
+        '<h1>Cart</h1>\n<img src="/static/cart.png" alt="A shopping cart">\n{% endblock %}\n',
+    },
+}
+
+_UNSEEN_A_VERSIONS: dict[str, str] = {
+    "nyc": "nyc --version",
+    "c8": "c8 --version",
+    "pytest-cov": "pip show pytest-cov | sed -n 's/^Version: /pytest-cov /p'",
+    "changesets": "changeset --version",
+    "redocly": "node -p \"'@redocly/cli ' + require('$ZOO_NODE/node_modules/@redocly/cli/package.json').version\"",
+    "ajv": "node -p \"'ajv-cli ' + require('$ZOO_NODE/node_modules/ajv-cli/package.json').version\"",
+    "qunit": "qunit --version",
+    "uvu": "uvu --version",
+    "cucumber-js": "cucumber-js --version",
+    "taplo": "taplo --version",
+    "check-yaml": "pip show pre-commit-hooks | sed -n 's/^Version: /pre-commit-hooks /p'",
+    "end-of-file-fixer": "pip show pre-commit-hooks | sed -n 's/^Version: /pre-commit-hooks /p'",
+    "debug-statement-hook": "pip show pre-commit-hooks | sed -n 's/^Version: /pre-commit-hooks /p'",
+    "ansible-lint": "ansible-lint --nocolor --version",
+    "ansible-playbook": "ansible-playbook --version | head -1",
+    "cython": "cython --version",
+    "check-manifest": "check-manifest --version",
+    "sphinx-lint": "sphinx-lint --version",
+    "pydoclint": "pydoclint --version",
+    "toml-sort": "toml-sort --version",
+    "djlint": "djlint --version",
+}
+
+
+# ------------------------------------------------- unseen batch B: Debian's tools (Go, Haskell,
+# Racket, Ada, Vala, Groovy, HTML, JSON, SCons, R, autoconf, meson, pkg-config, Leiningen, Maven)
+#
+# Debian packages (dpkg-query -W), each run failing and, where _UNSEEN_B_FIXES has an
+# entry, passing:
+#   gotestsum-failure             gotestsum 1.8.2-1+b3, golang-go 2:1.19~1
+#   ormolu-check                  ormolu 0.3.1.0-1+b2
+#   raco-test-failure,
+#   raco-make-unbound-identifier  racket 8.7+dfsg1-1
+#   gnatmake-type-error           gnat 12.2 (gnat-12 12.2.0-14+deb12u1)
+#   valac-error                   valac 0.56.3-1
+#   groovy-assert                 groovy 2.4.21-8 (default-jdk-headless 2:1.17-74)
+#   tidy-errors                   tidy 2:5.6.0-11
+#   jq-parse-error                jq 1.6-2.1+deb12u3
+#   scons-compile-error           scons 4.4.0+dfsg-1, gcc 4:12.2.0-3
+#   r-cmd-check-test-failure      r-base-core 4.2.2.20221110-2 (no CRAN access: the project's
+#                                 .Rprofile points repos at an empty local repository, so the
+#                                 "package dependencies" check prints no network warning)
+#   configure-missing-library     autoconf 2.71-3, automake 1:1.16.5-1.3 (autoreconf -i in setup)
+#   meson-missing-dependency      meson 1.0.1-5, ninja-build 1.11.1-2~deb12u1, pkg-config 1.8.1-1
+#   pkg-config-missing-package    pkg-config 1.8.1-1, make, gcc
+#   lein-test-failure             leiningen 2.10.0-2, clojure 1.11.1-2 (offline: project.clj
+#                                 replaces the repositories by file:///usr/share/maven-repo with
+#                                 :checksum :ignore; `lein deps` in setup copies the jars to ~/.m2
+#                                 so the recorded run has no "Retrieving" lines)
+#   mvn-offline-compile-error     maven 3.8.7-1, libmaven-compiler-plugin-java 3.10.1-2 (mvn -o
+#                                 with -Dmaven.repo.local=/usr/share/maven-repo; the resources
+#                                 plugin is not packaged there, so pom.xml turns its default
+#                                 execution off)
+# No FIXES for the three dependency cases (the fix is installing a library).
+# Skipped: a Maven JUnit case: maven-surefire-plugin is not in /usr/share/maven-repo
+# (Debian: libsurefire-java; the resources plugin would come from libmaven-resources-plugin-java).
+
+_GO_MOD = "module example.test/zoo\n\ngo 1.19\n"
+_GO_TEST = (
+    'package zoo\n\nimport "testing"\n\nfunc TestTotal(t *testing.T) {\n'
+    "\tif got := Total(1000, 500, 10); got != 1350 {\n"
+    '\t\tt.Errorf("Total(1000, 500, 10) = %d, want 1350", got)\n\t}\n}\n'
+)
+_GO_CART = "package zoo\n\nfunc Total(a, b, discount int) int {\n\treturn (a + b) * (100 - discount) / 100\n}\n"
+
+_ORMOLU_HS = (
+    "module Cart (total) where\n\n"
+    "total :: [Int] -> Int -> Int\n"
+    "total prices discount = sum prices * (100-discount) `div` 100\n"
+)
+_ORMOLU_FIXED = (
+    "module Cart (total) where\n\n"
+    "total :: [Int] -> Int -> Int\n"
+    "total prices discount = sum prices * (100 - discount) `div` 100\n"
+)
+
+_RKT_CART = "#lang racket/base\n(provide total)\n\n(define (total a b) (+ a b))\n"
+
+_R_DESCRIPTION = (
+    "Package: cart\nTitle: Shopping Cart Totals\nVersion: 0.1.0\n"
+    'Authors@R: person("Ada", "Zoo", email = "ada@example.org", role = c("aut", "cre"))\n'
+    "Description: Adds up the prices in a shopping cart and applies a discount.\n"
+    "License: MIT + file LICENSE\nEncoding: UTF-8\n"
+)
+_R_TOTAL = "total <- function(prices, discount = 0) {\n  sum(prices) * (100 - discount) / 100\n}\n"
+
+_R_TOTAL_RD = (
+    "\\name{total}\n\\alias{total}\n\\title{Cart total}\n"
+    "\\usage{total(prices, discount = 0)}\n"
+    "\\arguments{\n  \\item{prices}{item prices}\n  \\item{discount}{percent off}\n}\n"
+    "\\value{The total after the discount.}\n"
+    "\\description{Adds up the prices and applies a discount.}\n"
+)
+
+_CLJ_CART = "(ns cart.core)\n\n(defn total [a b] (+ a b))\n"
+
+# Only the compiler plugin is in Debian's /usr/share/maven-repo (libmaven-compiler-plugin-java);
+# the resources plugin's default execution is switched off, as it is not there.
+_MVN_POM = """<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>org.example</groupId>
+  <artifactId>cart</artifactId>
+  <version>0.1.0</version>
+  <packaging>jar</packaging>
+  <properties>
+    <maven.compiler.source>17</maven.compiler.source>
+    <maven.compiler.target>17</maven.compiler.target>
+    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+  </properties>
+  <build>
+    <plugins>
+      <plugin>
+        <artifactId>maven-compiler-plugin</artifactId>
+        <version>3.10.1</version>
+      </plugin>
+      <plugin>
+        <artifactId>maven-resources-plugin</artifactId>
+        <version>2.6</version>
+        <executions>
+          <execution>
+            <id>default-resources</id>
+            <phase>none</phase>
+          </execution>
+        </executions>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"""
+_MVN_CART = (
+    "package cart;\n\npublic class Cart {\n    static int total(int price, int count) {\n"
+    "        return price * count;\n    }\n\n    public static void main(String[] args) {\n"
+    "        String label = String.valueOf(total(2, 3));\n        System.out.println(label);\n    }\n}\n"
+)
+
+_MVN_TEST_POM = (
+    _MVN_POM.replace(
+        "  <build>",
+        "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n"
+        "      <artifactId>junit</artifactId>\n      <version>4.x</version>\n"
+        "      <scope>test</scope>\n    </dependency>\n  </dependencies>\n  <build>",
+    )
+    .replace(
+        "        <version>2.6</version>\n        <executions>\n          <execution>\n"
+        "            <id>default-resources</id>\n            <phase>none</phase>\n"
+        "          </execution>\n        </executions>\n",
+        "        <version>3.3.0</version>\n",
+    )
+    .replace(
+        "    </plugins>",
+        "      <plugin>\n        <artifactId>maven-surefire-plugin</artifactId>\n"
+        "        <version>2.22.3</version>\n      </plugin>\n    </plugins>",
+    )
+)
+_MVN_TEST = (
+    "package cart;\n\nimport static org.junit.Assert.assertEquals;\n\nimport org.junit.Test;\n\n"
+    "public class CartTest {\n    @Test\n    public void totalMultipliesPriceByCount() {\n"
+    "        assertEquals(6, Cart.total(2, 3));\n    }\n}\n"
+)
+
+_UNSEEN_B: list[Case] = [
+    Case(
+        "gotestsum-failure",
+        "go",
+        "gotestsum",
+        "persistent",
+        "test",
+        "gotestsum -- ./...",
+        r"--- FAIL|FAIL|_test\.go:\d+|DONE \d+ tests?.*failure",
+        {
+            "go.mod": _GO_MOD,
+            "cart.go": _GO_CART.replace("a + b", "a - b"),
+            "cart_test.go": _GO_TEST,
+        },
+        needs=("gotestsum", "go"),
+    ),
+    Case(
+        "ormolu-check",
+        "haskell",
+        "ormolu",
+        "persistent",
+        "format",
+        "ormolu --mode check src/Cart.hs",
+        r"src/Cart\.hs|changed|^[@+-]",
+        {"src/Cart.hs": _ORMOLU_HS},
+        needs=("ormolu",),
+    ),
+    Case(
+        "raco-test-failure",
+        "racket",
+        "raco test",
+        "persistent",
+        "test",
+        "raco test cart-test.rkt",
+        r"^FAILURE|^name:|^actual:|^expected:|^location:|tests? failed|^raco test: ",
+        {
+            "cart.rkt": _RKT_CART.replace("(+ a b)", "(- a b)"),
+            "cart-test.rkt": '#lang racket/base\n(require rackunit "cart.rkt")\n\n'
+            '(check-equal? (total 1 2) 3 "total adds")\n',
+        },
+        needs=("raco",),
+    ),
+    Case(
+        "raco-make-unbound-identifier",
+        "racket",
+        "raco make",
+        "persistent",
+        "compile",
+        "raco make main.rkt",
+        r"unbound identifier|^  in: ",
+        {
+            "main.rkt": "#lang racket/base\n\n(define (total prices)\n  (apply + prices))\n\n"
+            "(displayln (totl (list 1 2)))\n",
+        },
+        needs=("raco",),
+    ),
+    Case(
+        "gnatmake-type-error",
+        "ada",
+        "gnatmake",
+        "persistent",
+        "compile",
+        "gnatmake cart.adb",
+        r"\.adb:\d+:\d+:|compilation of .* failed|gnatmake: ",
+        {
+            "cart.adb": "with Ada.Text_IO; use Ada.Text_IO;\n\nprocedure Cart is\n"
+            "   Price : Integer := 2;\n   Count : Integer := 3;\n   Total : Integer;\nbegin\n"
+            '   Total := Price * Count;\n   Put_Line ("Total:" & Total);\nend Cart;\n',
+        },
+        needs=("gnatmake",),
+    ),
+    Case(
+        "valac-error",
+        "vala",
+        "valac",
+        "persistent",
+        "compile",
+        "valac cart.vala",
+        r"\.vala:\d+\.\d+-\d+\.\d+: error:|Compilation failed",
+        {
+            "cart.vala": "int total (int price, int count) {\n    return price * count;\n}\n\n"
+            'void main () {\n    string label = total (2, 3);\n    print ("%s\\n", label);\n}\n',
+        },
+        needs=("valac",),
+    ),
+    Case(
+        "groovy-assert",
+        "groovy",
+        "groovy",
+        "persistent",
+        "test",
+        "groovy cart_test.groovy",
+        r"Assertion failed|^assert |false$|\(\w+\.groovy:\d+\)",
+        {
+            "cart_test.groovy": "def total(prices, discount) {\n"
+            "    prices.sum() * (100 - discount) / 100\n}\n\n"
+            "assert total([1000, 500], 10) == 1215\n",
+        },
+        needs=("groovy",),
+    ),
+    Case(
+        "tidy-errors",
+        "html",
+        "tidy",
+        "persistent",
+        "lint",
+        "tidy -errors -quiet index.html",
+        r"line \d+ column \d+ - (Error|Warning)|errors? were found",
+        {
+            "index.html": '<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>Cart</title>\n</head>\n'
+            "<body>\n<p>Total: <strong>1350</p>\n<tabel><tr><td>1000</td></tr></tabel>\n</body>\n</html>\n",
+        },
+        needs=("tidy",),
+    ),
+    Case(
+        "jq-parse-error",
+        "json",
+        "jq",
+        "persistent",
+        "syntax_error",
+        "jq . config.json",
+        r"parse error|^jq: error",
+        {"config.json": '{\n  "name": "cart",\n  "discount": 10,\n  "currency": "EUR",\n}\n'},
+        needs=("jq",),
+    ),
+    Case(
+        "scons-compile-error",
+        "c",
+        "scons",
+        "persistent",
+        "compile",
+        "scons",
+        r"error:|scons: \*\*\*|scons: building terminated",
+        {
+            "SConstruct": "Program('cart', ['cart.c', 'main.c'])\n",
+            "cart.c": "int total(int a, int b) {\n    return a + b\n}\n",
+            "main.c": "#include <stdio.h>\n\nint total(int a, int b);\n\n"
+            'int main(void) {\n    printf("%d\\n", total(1, 2));\n    return 0;\n}\n',
+        },
+        needs=("scons", "gcc"),
+    ),
+    Case(
+        "r-cmd-check-test-failure",
+        "r",
+        "R CMD check",
+        "persistent",
+        "test",
+        "R CMD build --no-build-vignettes . && "
+        "_R_CHECK_CRAN_INCOMING_=false R CMD check --no-manual cart_0.1.0.tar.gz",
+        r"^ ERROR$|Running the tests in .* failed|^\s+Error: |^Status: \d+ ERROR",
+        {
+            "DESCRIPTION": _R_DESCRIPTION,
+            "NAMESPACE": "export(total)\n",
+            "LICENSE": "YEAR: 2026\nCOPYRIGHT HOLDER: cart authors\n",
+            ".Rbuildignore": "^\\.Rprofile$\n^\\.cran$\n",
+            ".Rprofile": 'options(repos = c(CRAN = paste0("file://", getwd(), "/.cran")))\n',
+            ".cran/src/contrib/PACKAGES": "",
+            "man/total.Rd": _R_TOTAL_RD,
+            "R/total.R": _R_TOTAL.replace("(100 - discount)", "(100 + discount)"),
+            "tests/test-cart.R": "library(cart)\nstopifnot(total(c(1000, 500), discount = 10) == 1350)\n",
+        },
+        needs=("R",),
+    ),
+    Case(
+        "configure-missing-library",
+        "c",
+        "configure",
+        "persistent",
+        "dependency",
+        "./configure",
+        r"checking for \w+ in -l\w+\.\.\. no|configure: error:",
+        {
+            "configure.ac": "AC_INIT([cart], [0.1.0])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\n"
+            "AC_CHECK_LIB([zoocart], [zoocart_total], [],\n"
+            "  [AC_MSG_ERROR([libzoocart is required to build cart])])\n"
+            "AC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n",
+            "Makefile.am": "bin_PROGRAMS = cart\ncart_SOURCES = cart.c\n",
+            "cart.c": "int zoocart_total(int, int);\n\nint main(void) {\n    return zoocart_total(1, 2) != 3;\n}\n",
+        },
+        setup="autoreconf -i",
+        needs=("autoreconf", "gcc"),
+    ),
+    Case(
+        "meson-missing-dependency",
+        "c",
+        "meson",
+        "persistent",
+        "dependency",
+        "meson setup build",
+        r"Run-time dependency .* found: NO|ERROR:|meson\.build:\d+:\d+:",
+        {
+            "meson.build": "project('cart', 'c')\n"
+            "zoocart = dependency('libzoo-missing', version : '>=1.2')\n"
+            "executable('cart', 'cart.c', dependencies : zoocart)\n",
+            "cart.c": "int main(void) {\n    return 0;\n}\n",
+        },
+        needs=("meson", "ninja", "gcc"),
+    ),
+    Case(
+        "pkg-config-missing-package",
+        "c",
+        "pkg-config",
+        "persistent",
+        "dependency",
+        'pkg-config --exists --print-errors "zoocart >= 1.2" && make',
+        r"Package .*not found|No package .* found|PKG_CONFIG_PATH",
+        {
+            "Makefile": "CFLAGS += $(shell pkg-config --cflags zoocart)\n"
+            "LDLIBS += $(shell pkg-config --libs zoocart)\n\ncart: cart.c\n",
+            "cart.c": "#include <zoocart.h>\n\nint main(void) {\n    return zoocart_total(1, 2) != 3;\n}\n",
+        },
+        needs=("pkg-config", "make", "gcc"),
+    ),
+    Case(
+        "lein-test-failure",
+        "clojure",
+        "lein test",
+        "persistent",
+        "test",
+        "lein test",
+        r"^FAIL in|^expected:|^  actual:|\d+ failures?, \d+ errors?|^Tests failed",
+        {
+            "project.clj": '(defproject cart "0.1.0"\n'
+            '  :repositories ^:replace [["debian" {:url "file:///usr/share/maven-repo" :checksum :ignore}]]\n'
+            '  :dependencies [[org.clojure/clojure "1.11.1"]])\n',
+            "src/cart/core.clj": _CLJ_CART.replace("(+ a b)", "(- a b)"),
+            "test/cart/core_test.clj": "(ns cart.core-test\n"
+            "  (:require [clojure.test :refer [deftest is]]\n            [cart.core :refer [total]]))\n\n"
+            "(deftest total-adds\n  (is (= 3 (total 1 2))))\n",
+        },
+        setup="lein deps",
+        needs=("lein", "java"),
+    ),
+    Case(
+        "mvn-offline-compile-error",
+        "java",
+        "mvn",
+        "persistent",
+        "compile",
+        "mvn -o -B -Dmaven.repo.local=/usr/share/maven-repo compile",
+        r"COMPILATION ERROR|\.java:\[\d+,\d+\]|BUILD FAILURE|Failed to execute goal",
+        {
+            "pom.xml": _MVN_POM,
+            "src/main/java/cart/Cart.java": _MVN_CART.replace(
+                "String label = String.valueOf(total(2, 3));", "String label = total(2, 3);"
+            ),
+        },
+        needs=("mvn", "java"),
+    ),
+    # Debian's libsurefire-java and libmaven-resources-plugin-java (2.22.3-2, 3.3.0-1) and
+    # junit4 put the plugins and JUnit 4 in /usr/share/maven-repo.
+    Case(
+        "mvn-offline-test-failure",
+        "java",
+        "mvn",
+        "persistent",
+        "test",
+        "mvn -o -B -Dmaven.repo.local=/usr/share/maven-repo test",
+        r"<<< FAILURE|AssertionError|^\[ERROR\] (?:Failures:|  \w+\.\w+:\d+|Tests run:)"
+        r"|There are test failures",
+        {
+            "pom.xml": _MVN_TEST_POM,
+            "src/main/java/cart/Cart.java": "package cart;\n\npublic class Cart {\n"
+            "    public static int total(int price, int count) {\n        return price + count;\n"
+            "    }\n}\n",
+            "src/test/java/cart/CartTest.java": _MVN_TEST,
+        },
+        needs=("mvn", "java"),
+    ),
+]
+
+_UNSEEN_B_FIXES: dict[str, dict[str, str]] = {
+    "gotestsum-failure": {"cart.go": _GO_CART},
+    "ormolu-check": {"src/Cart.hs": _ORMOLU_FIXED},
+    "raco-test-failure": {"cart.rkt": _RKT_CART},
+    "raco-make-unbound-identifier": {
+        "main.rkt": "#lang racket/base\n\n(define (total prices)\n  (apply + prices))\n\n"
+        "(displayln (total (list 1 2)))\n",
+    },
+    "gnatmake-type-error": {
+        "cart.adb": "with Ada.Text_IO; use Ada.Text_IO;\n\nprocedure Cart is\n"
+        "   Price : Integer := 2;\n   Count : Integer := 3;\n   Total : Integer;\nbegin\n"
+        '   Total := Price * Count;\n   Put_Line ("Total:" & Integer\'Image (Total));\nend Cart;\n',
+    },
+    "valac-error": {
+        "cart.vala": "int total (int price, int count) {\n    return price * count;\n}\n\n"
+        'void main () {\n    string label = total (2, 3).to_string ();\n    print ("%s\\n", label);\n}\n',
+    },
+    "groovy-assert": {
+        "cart_test.groovy": "def total(prices, discount) {\n"
+        "    prices.sum() * (100 - discount) / 100\n}\n\n"
+        "assert total([1000, 500], 10) == 1350\n",
+    },
+    "tidy-errors": {
+        "index.html": '<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>Cart</title>\n</head>\n'
+        "<body>\n<p>Total: <strong>1350</strong></p>\n<table><tr><td>1000</td></tr></table>\n</body>\n</html>\n",
+    },
+    "jq-parse-error": {
+        "config.json": '{\n  "name": "cart",\n  "discount": 10,\n  "currency": "EUR"\n}\n'
+    },
+    "scons-compile-error": {"cart.c": "int total(int a, int b) {\n    return a + b;\n}\n"},
+    "r-cmd-check-test-failure": {"R/total.R": _R_TOTAL},
+    "lein-test-failure": {"src/cart/core.clj": _CLJ_CART},
+    "mvn-offline-compile-error": {"src/main/java/cart/Cart.java": _MVN_CART},
+    "mvn-offline-test-failure": {
+        "src/main/java/cart/Cart.java": "package cart;\n\npublic class Cart {\n"
+        "    public static int total(int price, int count) {\n        return price * count;\n"
+        "    }\n}\n",
+    },
+}
+
+_UNSEEN_B_VERSIONS: dict[str, str] = {
+    "gotestsum": "dpkg-query -W -f='gotestsum ${Version}\\n' gotestsum",
+    "ormolu": "ormolu --version | head -1",
+    "raco test": "racket --version",
+    "raco make": "racket --version",
+    "gnatmake": "gnatmake --version | head -1",
+    "valac": "valac --version",
+    "groovy": "groovy --version",
+    "tidy": "tidy --version",
+    "jq": "jq --version",
+    "R CMD check": "R --version | head -1",
+    "configure": "autoconf --version | head -1",
+    "meson": "meson --version",
+    "pkg-config": "pkg-config --version",
+    "lein test": "lein version",
+    "mvn": "dpkg-query -W -f='maven ${Version}\\n' maven",
+    "scons": "scons --version | sed -n 2p | sed 's/^[[:space:]]*//'",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -5899,6 +6867,8 @@ CASES: list[Case] = [
     *_PYCHECKS,
     *_JSCHECKS,
     *_CLIENTS_4,
+    *_UNSEEN_A,
+    *_UNSEEN_B,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -5985,6 +6955,8 @@ FIXES.update(
         **_FRAMEWORKS_FIXES,
         **_PYCHECKS_FIXES,
         **_JSCHECKS_FIXES,
+        **_UNSEEN_A_FIXES,
+        **_UNSEEN_B_FIXES,
     }
 )
 
@@ -6006,4 +6978,6 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_PYCHECKS_VERSIONS,
     **_JSCHECKS_VERSIONS,
     **_CLIENTS_4_VERSIONS,
+    **_UNSEEN_A_VERSIONS,
+    **_UNSEEN_B_VERSIONS,
 }

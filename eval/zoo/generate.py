@@ -173,6 +173,21 @@ APT_PACKAGES = [
     "chktex",
     "gettext",
     "scala",
+    "gotestsum",
+    "ormolu",
+    "racket",
+    "gnat",
+    "valac",
+    "groovy",
+    "tidy",
+    "jq",
+    "scons",
+    "r-base-core",
+    "leiningen",
+    "maven",
+    "libmaven-compiler-plugin-java",
+    "libmaven-resources-plugin-java",
+    "libsurefire-java",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -239,6 +254,15 @@ PIP_PACKAGES = [
     "flynt==1.0.6",
     "validate-pyproject==0.27",
     "pyproject-fmt==2.30.3",
+    "pytest-cov==7.1.0",
+    "ansible-lint==26.10.1",
+    "cython==3.3.1",
+    "check-manifest==0.51",
+    "sphinx-lint==1.0.2",
+    "pydoclint==0.12.0",
+    "toml-sort==0.25.0",
+    "djlint==1.54.0",
+    "pre-commit-hooks==6.0.0",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -306,6 +330,15 @@ NPM_PACKAGES = [
     "karma@6.4.4",
     "karma-jasmine@5.1.0",
     "karma-chrome-launcher@3.2.0",
+    "nyc@18.0.0",
+    "c8@12.0.0",
+    "@changesets/cli@2.31.1",
+    "@redocly/cli@2.77.0",
+    "ajv-cli@5.0.0",
+    "qunit@3.0.0",
+    "uvu@0.5.6",
+    "@cucumber/cucumber@12.9.0",
+    "@taplo/cli@0.7.0",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
