@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from healer.classifier.baseline import Baseline
-from healer.classifier.command import TRAVIS_EXIT, Command, classify_command, is_trivial
+from healer.classifier.command import (
+    SECTION,
+    STEP,
+    TRAVIS_EXIT,
+    Command,
+    classify_command,
+    is_trivial,
+)
 from healer.classifier.rule import CommandRule, Kind, Rule
 from healer.classifier.scan import Hit, ScanResult, exit_code, is_inner_exit
 
@@ -181,14 +188,28 @@ def decide(
         region = verdict.region
     command = failing_command(scan, region)
     if command is not None:
-        verdict = _with_command(
-            verdict,
-            command,
-            classify_command(command.text, commands),
-            _command_start(scan, command),
-        )
+        command, command_rule = _known_command(scan, region, command, commands)
+        verdict = _with_command(verdict, command, command_rule, _command_start(scan, command))
     # What `--explain` lists: the rules the whole log matched, as first scored.
     return dataclasses.replace(verdict, matched=first.matched)
+
+
+def _known_command(
+    scan: ScanResult, region: Region, command: Command, commands: Sequence[CommandRule]
+) -> tuple[Command, CommandRule | None]:
+    """The failing command and its rule. A command traced inside a step (`set -x`)
+    that no rule knows gives way to the step's own command when that one is known:
+    the step ran it, so the step's category holds for it too."""
+    rule = classify_command(command.text, commands)
+    if rule is not None or command.origin in (STEP, SECTION):
+        return command, rule
+    for outer in reversed(scan.commands):
+        if outer.line < region.start or outer.line >= command.line:
+            continue
+        if outer.origin in (STEP, SECTION):
+            outer_rule = classify_command(outer.text, commands)
+            return (outer, outer_rule) if outer_rule is not None else (command, None)
+    return command, None
 
 
 def _command_start(scan: ScanResult, command: Command) -> int | None:

@@ -310,3 +310,36 @@ def test_a_projects_own_check_script_names_a_static_check(
     command: str, expected: str | None
 ) -> None:
     assert category(command) == expected
+
+
+def test_an_unknown_command_traced_inside_a_step_gives_way_to_the_steps_known_command() -> None:
+    # ormolu prints its diff with a space after `+`, which reads like a `set -x` trace.
+    log = gha_log(
+        "##[group]Run ormolu --mode check src/Cart.hs",
+        "ormolu --mode check src/Cart.hs",
+        "shell: /usr/bin/bash -e {0}",
+        "##[endgroup]",
+        "src/Cart.hs",
+        "@@ -1,2 +1,2 @@",
+        "- total prices discount = sum prices * (100-discount) `div` 100",
+        "+ total prices discount = sum prices * (100 - discount) `div` 100",
+        "##[error]Process completed with exit code 100.",
+    )
+    result = classify(log)
+    assert result.command == "ormolu --mode check src/Cart.hs"
+    assert result.category == "format"
+
+
+def test_a_known_command_traced_inside_a_step_keeps_its_own_category() -> None:
+    log = gha_log(
+        "##[group]Run ./ci/run-checks.sh",
+        "./ci/run-checks.sh",
+        "##[endgroup]",
+        "+ ruff check .",
+        "+ pytest -q",
+        "weird output",
+        "##[error]Process completed with exit code 1.",
+    )
+    result = classify(log)
+    assert result.command == "pytest -q"
+    assert result.category == "test"
