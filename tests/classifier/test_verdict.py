@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from healer.classifier.rule import Kind
+from healer.classifier.rulepack import default_pack
 from tests.classifier.helpers import TEST_RULES, classify_bytes, gha_log, rule
 
 
@@ -300,8 +301,6 @@ def test_a_tools_closing_error_does_not_outvote_the_network_failure_before_it() 
 def test_a_package_scripts_exit_line_ends_a_pasted_excerpt() -> None:
     """yarn, pnpm, npm, just, Gradle and BuildKit close a failed script with a line of
     their own: a pasted excerpt that ends so is a failure, not an unknown."""
-    from healer.classifier.rulepack import default_pack
-
     pack = default_pack()
     for closing in (
         "error Command failed with exit code 1.",
@@ -330,3 +329,20 @@ def test_a_tools_exit_line_inside_a_step_does_not_end_the_failing_region() -> No
     result = classify_bytes(log)
     assert (result.kind, result.rule) == (Kind.PERSISTENT, "t-pytest")
     assert result.confidence >= 0.9
+
+
+def test_a_pasted_diff_alone_reads_as_a_format_check_with_low_confidence() -> None:
+    from healer.classifier.rulepack import default_pack
+
+    pack = default_pack()
+    pasted = b"src/cart.sh\n@@ -1,3 +1,3 @@\n-if [ $x ];then\n+if [ $x ]; then\n   echo hi\n"
+    result = classify_bytes(pasted, pack.rules, commands=pack.commands)
+    assert (result.kind, result.category, result.rule) == (
+        Kind.PERSISTENT,
+        "format",
+        "generic-diff-hunk",
+    )
+    assert result.confidence <= 0.3
+    # A test failure that shows a diff is still a test failure.
+    failed = pasted + b"FAILED tests/test_cart.py::test_total - AssertionError\n"
+    assert classify_bytes(failed, pack.rules, commands=pack.commands).category != "format"
