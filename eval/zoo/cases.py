@@ -6847,6 +6847,411 @@ _UNSEEN_B_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------- unseen batch E: javadoc doclint, rustdoc
+# links and doctests, a missing Rust target, goimports, mix --warnings-as-errors, hspec,
+# ghc -Werror, puppet-lint, checkbashisms, perl -c, podchecker, rake, ocamlfind, g++ template
+# errors, cmake find_package, make's missing rule, ld's missing library
+#
+# Packages (installed versions; Debian 12):
+#   javadoc-doclint-param            Debian openjdk-17-jdk-headless 17.0.15+6-1~deb12u1
+#                                    (default-jdk-headless 2:1.17-74)
+#   cargo-doc-broken-intra-doc-link, rustup toolchain 1.95.0 (rustc/rustdoc 1.95.0 59807616e
+#   cargo-test-doctest-failure,      2026-04-14, cargo 1.95.0); no crates fetched (--offline, no
+#   cargo-build-target-not-installed dependencies); only x86_64-unknown-linux-gnu is installed
+#   goimports-check                  Debian golang-golang-x-tools 1:0.5.0+ds-1 (golang-go 2:1.19~1)
+#   mix-compile-warnings-as-errors   Debian elixir 1.14.0.dfsg-2 (erlang-base 1:25.2.3+dfsg-1+deb12u4)
+#   hspec-failure                    Debian libghc-hspec-dev 2.8.5-2+b2 (ghc 9.0.2-4), run by runghc
+#   ghc-werror-unused-binding        Debian ghc 9.0.2-4
+#   puppet-lint-warnings             Debian puppet-lint 3.0.1-1
+#   checkbashisms                    Debian devscripts 2.23.4+deb12u2
+#   perl-c-syntax-error              Debian perl 5.36.0-7+deb12u4
+#   podchecker-errors                Debian perl 5.36.0-7+deb12u4 (Pod::Checker 1.74, perl-modules-5.36)
+#   rake-test-failure                Debian rake 13.0.6-3 (ruby3.1 3.1.7+really3.1.2-0+deb12u1,
+#                                    bundled minitest 5.15.0), Rake::TestTask as the default task
+#   ocamlfind-ocamlopt-type-error    Debian ocaml-findlib 1.9.6-1+b1 (ocaml-nox 4.13.1-4)
+#   gxx-template-error               Debian g++ 4:12.2.0-3 (g++-12 12.2.0-14+deb12u1)
+#   cmake-find-package-missing       Debian cmake 3.25.1-1 (gcc for the C compiler check)
+#   make-no-rule-to-make-target      Debian make 4.3-4.1
+#   ld-cannot-find-library           Debian binutils 2.40-2 (driven by g++ 12.2.0)
+#
+# Notes: all were run offline (unshare -n: only loopback) and take under 2 s each. No FIXES
+# for cargo-build-target-not-installed (the fix is `rustup target add`, a download),
+# cmake-find-package-missing (the fix is installing the package) and ld-cannot-find-library
+# (installing the library); make-no-rule-to-make-target's fix adds the forgotten source file.
+# puppet-lint's manifest sits in modules/zoo/manifests/ so that its autoloader_layout check
+# passes; puppet-lint only fails on warnings with --fail-on-warnings (as CI configs set it).
+# goimports always exits 0, so the check is `goimports -d . && test -z "$(goimports -l .)"`,
+# the pattern of the zoo's gofmt case; its diff header carries the run's timestamps.
+# The C++ cases use ecosystem "c", as the zoo's clang++/g++ cases do; `g++` gives no id
+# prefix, hence gxx-template-error. Skipped: rbs validate (Debian ruby-rbs is not installed;
+# Ruby 3.1's bundled rbs 2.1.0 gem has no `rbs` executable on PATH).
+
+_CARGO_TOML = '[package]\nname = "zoo"\nversion = "0.1.0"\nedition = "2021"\n'
+_MIX_EXS = (
+    "defmodule Zoo.MixProject do\n  use Mix.Project\n\n  def project do\n"
+    '    [app: :zoo, version: "0.1.0", deps: []]\n  end\nend\n'
+)
+_CART_JAVA = (
+    "package zoo;\n\n/** A shopping cart. */\npublic final class Cart {\n"
+    "    private Cart() {\n    }\n\n"
+    "    /**\n     * The total after a discount.\n     *\n"
+    "     * @param prices the item prices in cents\n"
+    "     * @param discount the discount in percent\n"
+    "     * @return the total in cents\n     */\n"
+    "    public static int total(int[] prices, int percent) {\n"
+    "        int sum = 0;\n        for (int price : prices) {\n            sum += price;\n        }\n"
+    "        return sum * (100 - percent) / 100;\n    }\n}\n"
+)
+_DOC_RS = (
+    "//! Cart arithmetic.\n\n"
+    "/// Adds two prices. See [`subtotal`] for a whole cart.\n"
+    "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\n"
+    "/// The sum of all prices.\npub fn sub_total(prices: &[i32]) -> i32 {\n    prices.iter().sum()\n}\n"
+)
+_DOCTEST_RS = (
+    "/// Applies a discount in percent.\n///\n/// ```\n"
+    "/// assert_eq!(zoo::discounted(1500, 10), 1350);\n/// ```\n"
+    "pub fn discounted(total: i32, percent: i32) -> i32 {\n    total * (100 - percent) / 10\n}\n"
+)
+_HS_CART = "module Cart (total) where\n\ntotal :: Int -> [Int] -> Int\ntotal discount prices = sum prices * (100 - discount) `div` 10\n"
+_HS_SPEC = (
+    "import Test.Hspec\n\nimport Cart (total)\n\nmain :: IO ()\nmain = hspec $\n"
+    '  describe "total" $\n    it "applies the discount" $\n'
+    "      total 10 [1000, 500] `shouldBe` 1350\n"
+)
+_PP = (
+    "# @summary The zoo's web server.\n#\n# @param docroot Where the site lives.\n"
+    "class zoo::web (\n  String $docroot = '/srv/zoo',\n) {\n"
+    "  file { $docroot:\n    ensure => directory,\n    mode   => '0755',\n  }\n\n"
+    '  service { "nginx":\n    ensure => running,\n  }\n}\n'
+)
+_SH = (
+    "#!/bin/sh\nset -e\n\nfunction deploy {\n  target=$1\n"
+    '  if [[ -z "$target" ]]; then\n    echo "usage: deploy.sh TARGET" >&2\n    exit 2\n  fi\n'
+    '  echo "deploying to $target"\n}\n\ndeploy "$@"\n'
+)
+_PL = (
+    "#!/usr/bin/perl\nuse strict;\nuse warnings;\n\nmy @prices = (1000, 500);\nmy $total = 0;\n"
+    'foreach my $price (@prices) {\n    $total += $price\n    print "$price\\n";\n}\n'
+    'print "total: $total\\n";\n'
+)
+_POD = (
+    "package Zoo::Cart;\nuse strict;\nuse warnings;\n\nour $VERSION = '0.01';\n\n"
+    "sub total { my $sum = 0; $sum += $_ for @_; return $sum }\n\n1;\n__END__\n\n"
+    "=head1 NAME\n\nZoo::Cart - shopping cart arithmetic\n\n=head1 FUNCTIONS\n\n=over 4\n\n"
+    "=item total(@prices)\n\nThe sum of the prices.\n\n=head1 AUTHOR\n\nThe zoo.\n\n=cut\n"
+)
+_RAKEFILE = "require 'rake/testtask'\n\nRake::TestTask.new(:test) do |t|\n  t.libs << 'lib'\n  t.test_files = FileList['test/**/*_test.rb']\nend\n\ntask default: :test\n"
+_RB_CART = "module Cart\n  def self.total(prices, discount: 0)\n    prices.sum * (100 - discount) / 10\n  end\nend\n"
+_RB_TEST = (
+    "require 'minitest/autorun'\nrequire 'cart'\n\nclass CartTest < Minitest::Test\n"
+    "  def test_discount\n    assert_equal 1350, Cart.total([1000, 500], discount: 10)\n  end\nend\n"
+)
+_ML = (
+    "let total prices = List.fold_left ( + ) 0 prices\n\n"
+    'let () = print_endline ("total: " ^ total [ 1000; 500 ])\n'
+)
+_CPP = (
+    "#include <map>\n#include <string>\n#include <vector>\n\n"
+    "struct Item {\n    std::string name;\n    int price;\n};\n\n"
+    'int main() {\n    std::vector<Item> items{{"tea", 300}, {"cake", 450}};\n'
+    "    std::map<Item, int> counts;\n    for (const auto& item : items)\n        counts[item] += 1;\n"
+    "    return counts.size() == 2 ? 0 : 1;\n}\n"
+)
+
+_UNSEEN_E: list[Case] = [
+    Case(
+        "javadoc-doclint-param",
+        "java",
+        "javadoc",
+        "persistent",
+        "lint",
+        "javadoc -Xdoclint:all -quiet -d build/docs src/zoo/Cart.java",
+        r"error:|warning:|\d+ errors?",
+        {"src/zoo/Cart.java": _CART_JAVA},
+        needs=("javadoc",),
+    ),
+    Case(
+        "cargo-doc-broken-intra-doc-link",
+        "rust",
+        "rustdoc",
+        "persistent",
+        "lint",
+        'RUSTDOCFLAGS="-D warnings" cargo doc --offline --no-deps',
+        r"^error|unresolved link|no item named",
+        {"Cargo.toml": _CARGO_TOML, "src/lib.rs": _DOC_RS},
+        needs=("cargo",),
+    ),
+    Case(
+        "cargo-test-doctest-failure",
+        "rust",
+        "cargo test",
+        "persistent",
+        "test",
+        "cargo test --offline --doc",
+        r"FAILED|panicked|assertion|left:|right:|failures:",
+        {"Cargo.toml": _CARGO_TOML, "src/lib.rs": _DOCTEST_RS},
+        needs=("cargo",),
+    ),
+    Case(
+        "cargo-build-target-not-installed",
+        "rust",
+        "cargo build",
+        "persistent",
+        "config",
+        "cargo build --offline --target wasm32-unknown-unknown",
+        r"^error|target may not be installed|rustup target add",
+        {
+            "Cargo.toml": _CARGO_TOML,
+            "src/lib.rs": "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n",
+        },
+        needs=("cargo",),
+    ),
+    Case(
+        "goimports-check",
+        "go",
+        "goimports",
+        "persistent",
+        "format",
+        'goimports -d . && test -z "$(goimports -l .)"',
+        r"^[-+][^-+]|^diff",
+        {
+            "go.mod": "module example.test/zoo\n\ngo 1.19\n",
+            "main.go": 'package main\n\nimport (\n\t"strings"\n\t"os"\n)\n\nfunc main() {\n'
+            '\tname := strings.TrimSpace(os.Args[0])\n\tfmt.Println("hello", name)\n}\n',
+        },
+        needs=("goimports", "go"),
+    ),
+    Case(
+        "mix-compile-warnings-as-errors",
+        "elixir",
+        "mix compile",
+        "persistent",
+        "compile",
+        "mix compile --warnings-as-errors",
+        r"warning:|is unused|lib/zoo\.ex:\d+|Compilation failed",
+        {
+            "mix.exs": _MIX_EXS,
+            "lib/zoo.ex": "defmodule Zoo do\n  def total(prices, discount) do\n    tax = 0\n"
+            "    div(Enum.sum(prices) * (100 - discount), 100)\n  end\nend\n",
+        },
+        needs=("mix",),
+    ),
+    Case(
+        "hspec-failure",
+        "haskell",
+        "hspec",
+        "persistent",
+        "test",
+        "runghc -isrc test/Spec.hs",
+        r"FAIL|expected:|but got:|\d+ examples?, \d+ failures?|✘",
+        {"src/Cart.hs": _HS_CART, "test/Spec.hs": _HS_SPEC},
+        needs=("runghc",),
+    ),
+    Case(
+        "ghc-werror-unused-binding",
+        "haskell",
+        "ghc",
+        "persistent",
+        "compile",
+        "ghc -Wall -Werror -outputdir build Main.hs",
+        r"error:|Werror|Defined but not used",
+        {
+            "Main.hs": "module Main (main) where\n\ntotal :: [Int] -> Int\ntotal = sum\n\n"
+            "average :: [Int] -> Int\naverage prices = total prices `div` length prices\n\n"
+            "main :: IO ()\nmain = print (total [1000, 500])\n"
+        },
+        needs=("ghc",),
+    ),
+    Case(
+        "puppet-lint-warnings",
+        "puppet",
+        "puppet-lint",
+        "persistent",
+        "lint",
+        "puppet-lint --fail-on-warnings modules/",
+        r"WARNING:|ERROR:",
+        {"modules/zoo/manifests/web.pp": _PP},
+        needs=("puppet-lint",),
+    ),
+    Case(
+        "checkbashisms",
+        "shell",
+        "checkbashisms",
+        "persistent",
+        "lint",
+        "checkbashisms scripts/*.sh",
+        r"possible bashism",
+        {"scripts/deploy.sh": _SH},
+        needs=("checkbashisms",),
+    ),
+    Case(
+        "perl-c-syntax-error",
+        "perl",
+        "perl -c",
+        "persistent",
+        "syntax_error",
+        "perl -c bin/report.pl",
+        r"syntax error|had compilation errors|near",
+        {"bin/report.pl": _PL},
+        needs=("perl",),
+    ),
+    Case(
+        "podchecker-errors",
+        "perl",
+        "podchecker",
+        "persistent",
+        "lint",
+        "podchecker lib/Zoo/Cart.pm",
+        r"\*\*\* (ERROR|WARNING)|pod syntax errors?",
+        {"lib/Zoo/Cart.pm": _POD},
+        needs=("podchecker",),
+    ),
+    Case(
+        "rake-test-failure",
+        "ruby",
+        "rake",
+        "persistent",
+        "test",
+        "rake",
+        r"Failure:|Expected|Actual|failures|rake aborted|Command failed",
+        {"Rakefile": _RAKEFILE, "lib/cart.rb": _RB_CART, "test/cart_test.rb": _RB_TEST},
+        needs=("rake",),
+    ),
+    Case(
+        "ocamlfind-ocamlopt-type-error",
+        "ocaml",
+        "ocamlfind",
+        "persistent",
+        "compile",
+        "ocamlfind ocamlopt -package str -linkpkg cart.ml -o cart",
+        r"^Error|^File \"|has type",
+        {"cart.ml": _ML},
+        needs=("ocamlfind", "ocamlopt"),
+    ),
+    Case(
+        "gxx-template-error",
+        "c++",
+        "g++",
+        "persistent",
+        "compile",
+        "g++ -std=c++17 -Wall -o app src/main.cpp",
+        r"error:|required from|In instantiation of",
+        {"src/main.cpp": _CPP},
+        needs=("g++",),
+    ),
+    Case(
+        "cmake-find-package-missing",
+        "c",
+        "cmake",
+        "persistent",
+        "dependency",
+        "cmake -S . -B build",
+        r"CMake Error|Could not find a package|Configuring incomplete",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.16)\nproject(zoo C)\n"
+            "find_package(ZooMissing REQUIRED)\nadd_executable(app src/main.c)\n"
+            "target_link_libraries(app ZooMissing::ZooMissing)\n",
+            "src/main.c": "int main(void) { return 0; }\n",
+        },
+        needs=("cmake",),
+    ),
+    Case(
+        "make-no-rule-to-make-target",
+        "c",
+        "make",
+        "persistent",
+        "config",
+        "make",
+        r"No rule to make target|\*\*\*",
+        {
+            "Makefile": "CC ?= cc\nCFLAGS ?= -Wall -O2\n\napp: src/main.c src/missing.c\n"
+            "\t$(CC) $(CFLAGS) -o $@ $^\n",
+            "src/main.c": "int main(void) { return 0; }\n",
+        },
+        needs=("make", "cc"),
+    ),
+    Case(
+        "ld-cannot-find-library",
+        "c++",
+        "ld",
+        "persistent",
+        "dependency",
+        "g++ -std=c++17 -o app src/main.cpp -lzoomissing",
+        r"cannot find -l|ld returned",
+        {
+            "src/main.cpp": '#include <iostream>\n\nint main() {\n    std::cout << "zoo\\n";\n    return 0;\n}\n'
+        },
+        needs=("g++",),
+    ),
+]
+
+_UNSEEN_E_FIXES: dict[str, dict[str, str]] = {
+    "javadoc-doclint-param": {
+        "src/zoo/Cart.java": _CART_JAVA.replace("@param discount", "@param percent")
+    },
+    "cargo-doc-broken-intra-doc-link": {
+        "src/lib.rs": _DOC_RS.replace("[`subtotal`]", "[`sub_total`]")
+    },
+    "cargo-test-doctest-failure": {"src/lib.rs": _DOCTEST_RS.replace("/ 10\n", "/ 100\n")},
+    "goimports-check": {
+        "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n\t"strings"\n)\n\nfunc main() {\n'
+        '\tname := strings.TrimSpace(os.Args[0])\n\tfmt.Println("hello", name)\n}\n'
+    },
+    "mix-compile-warnings-as-errors": {
+        "lib/zoo.ex": "defmodule Zoo do\n  def total(prices, discount) do\n"
+        "    div(Enum.sum(prices) * (100 - discount), 100)\n  end\nend\n"
+    },
+    "hspec-failure": {"src/Cart.hs": _HS_CART.replace("`div` 10\n", "`div` 100\n")},
+    "ghc-werror-unused-binding": {
+        "Main.hs": "module Main (main) where\n\ntotal :: [Int] -> Int\ntotal = sum\n\n"
+        "main :: IO ()\nmain = print (total [1000, 500])\n"
+    },
+    "puppet-lint-warnings": {"modules/zoo/manifests/web.pp": _PP.replace('"nginx"', "'nginx'")},
+    "checkbashisms": {
+        "scripts/deploy.sh": _SH.replace("function deploy {", "deploy() {").replace(
+            '[[ -z "$target" ]]', '[ -z "$target" ]'
+        )
+    },
+    "perl-c-syntax-error": {
+        "bin/report.pl": _PL.replace("$total += $price\n", "$total += $price;\n")
+    },
+    "podchecker-errors": {
+        "lib/Zoo/Cart.pm": _POD.replace(
+            "The sum of the prices.\n\n", "The sum of the prices.\n\n=back\n\n"
+        )
+    },
+    "rake-test-failure": {"lib/cart.rb": _RB_CART.replace("/ 10\n", "/ 100\n")},
+    "ocamlfind-ocamlopt-type-error": {
+        "cart.ml": _ML.replace("^ total [ 1000; 500 ])", "^ string_of_int (total [ 1000; 500 ]))")
+    },
+    "gxx-template-error": {
+        "src/main.cpp": _CPP.replace(
+            "};\n\nint main",
+            "};\n\nbool operator<(const Item& a, const Item& b) {\n    return a.name < b.name;\n}\n\nint main",
+        )
+    },
+    "make-no-rule-to-make-target": {"src/missing.c": "int missing(void) { return 0; }\n"},
+}
+
+_UNSEEN_E_VERSIONS: dict[str, str] = {
+    "javadoc": "javadoc --version",
+    "rustdoc": "rustdoc --version",
+    "goimports": "dpkg-query -W -f='goimports ${Version}\\n' golang-golang-x-tools",
+    "hspec": "dpkg-query -W -f='hspec ${Version}\\n' libghc-hspec-dev",
+    "puppet-lint": "puppet-lint --version",
+    "checkbashisms": "checkbashisms --version | head -1",
+    "perl -c": "perl -e 'printf \"perl %vd\\n\", $^V'",
+    "podchecker": "perl -MPod::Checker -e 'print \"podchecker (Pod::Checker) $Pod::Checker::VERSION\\n\"'",
+    "rake": "rake --version",
+    "ocamlfind": 'echo "ocamlfind $(ocamlfind query -format %v findlib) (ocamlopt $(ocamlopt -version))"',
+    "g++": "g++ --version | head -1",
+    "make": "make --version | head -1",
+    "cargo build": "cargo --version",
+    # already in generate.py: "cargo test", "cargo", "mix compile", "ghc", "cmake", "ld"
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -6869,6 +7274,7 @@ CASES: list[Case] = [
     *_CLIENTS_4,
     *_UNSEEN_A,
     *_UNSEEN_B,
+    *_UNSEEN_E,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -6957,6 +7363,7 @@ FIXES.update(
         **_JSCHECKS_FIXES,
         **_UNSEEN_A_FIXES,
         **_UNSEEN_B_FIXES,
+        **_UNSEEN_E_FIXES,
     }
 )
 
@@ -6980,4 +7387,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_CLIENTS_4_VERSIONS,
     **_UNSEEN_A_VERSIONS,
     **_UNSEEN_B_VERSIONS,
+    **_UNSEEN_E_VERSIONS,
 }

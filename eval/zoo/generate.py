@@ -188,6 +188,16 @@ APT_PACKAGES = [
     "libmaven-compiler-plugin-java",
     "libmaven-resources-plugin-java",
     "libsurefire-java",
+    "golang-golang-x-tools",
+    "puppet-lint",
+    "devscripts",
+    "libghc-hspec-dev",
+    "rake",
+    "aria2",
+    "subversion",
+    "cpanminus",
+    "php-pear",
+    "httpie",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
