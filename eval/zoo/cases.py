@@ -7252,6 +7252,248 @@ _UNSEEN_E_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------- unseen batch C: clients nobody here had
+# seen (Subversion, aria2, HTTPie, pecl, R's install.packages, Leiningen), meeting the fault
+# servers. Every case exits non-zero.
+#
+# Debian packages (dpkg-query -W):
+#   svn-*          subversion 1.14.2-4+deb12u1 (svn, version 1.14.2)
+#   aria2c-*       aria2 1.36.0-1
+#   httpie-*       httpie 3.2.1-1
+#   pecl-download-* php-pear 1:1.10.13+submodules+notgz+2022032202-2 (PEAR 1.10.13, PHP 8.2)
+#   r-install-packages-* r-base-core 4.2.2.20221110-2 (libcurl 7.88.1)
+#   lein-deps-*    leiningen 2.10.0-2, default-jdk-headless (OpenJDK 17)
+#
+# Notes on the faults each keeps:
+# - svn: `svn export` prints word for word what `svn checkout` prints (E170013 + the cause),
+#   so only checkout is kept. A 200 cut short reads as "does not support the HTTP/DAV
+#   protocol" (svn's OPTIONS request sees no DAV headers): a misconfiguration, not a blip, so
+#   no `cut-short` case. The request timeout is svn's documented `http-timeout` server option.
+# - aria2c: all eleven faults, each with its own errorCode/cause (aria2c colours its log
+#   levels even when not on a terminal; that is its genuine output).
+# - httpie: a body cut short is printed as it came and exits 0, so no `cut-short` case.
+# - pecl: `pecl download <url>` fetches a package tarball without touching the system's PEAR
+#   registry (`pecl channel-update` / a channel at {url} would need `pecl channel-discover`,
+#   which writes the system's channel files). An unanswered server is waited for PHP's
+#   default_socket_timeout (60 s) and then misreported as "redirected but no location", and
+#   a reset connection is misreported the same way, so no `no-answer` and no `reset` case.
+# - R: plain `install.packages` prints the same words for every fault and for a repository
+#   that lacks the package (see the README), so the cases set `options(internet.info = 1)`,
+#   R's documented switch ("set to 1 or 0 to get more detailed information"), which shows
+#   libcurl's reason. install.packages only warns and Rscript exits 0, so the command ends
+#   the way a CI script does: `requireNamespace(...)` or `quit(status = 1)`.
+# - lein: Leiningen refuses plain-HTTP repositories ("Tried to use insecure HTTP repository
+#   without TLS"), so project.clj registers the HTTP wagon, the workaround Leiningen's FAQ
+#   gives for an internal repository. A refused, reset, unanswered, unreachable, unresolved
+#   and TLS-failing repository all print the same words ("transfer failed for <url>", no
+#   cause), so `refused` stands for them; it waits out a 429 past a case's time (like
+#   Maven), so no `429` case. :local-repo keeps the project's jars in the project.
+# - Skipped: Yarn Berry (@yarnpkg/cli-dist), Cypress, Puppeteer and Electron: the npm
+#   install of the batch failed (ERESOLVE over typescript@7.0.2, /tmp/npm.log ends `done 1`)
+#   and none of the four is in /var/tmp/self-healing-zoo/node. cpanm: even with --verbose it
+#   prints "! Finding Try::Tiny () on mirror … failed." for a refused, unresolved and 503
+#   mirror alike (and "cannot open file … 02packages.details.txt.gz" for an unanswered and a
+#   429 one), the same as for a module a working mirror lacks (README), so no case.
+
+_ALL_FAULTS = (
+    "refused",
+    "reset",
+    "no-answer",
+    "unreachable",
+    "dns",
+    "tls",
+    "503",
+    "502",
+    "500",
+    "429",
+    "cut-short",
+)
+
+_LEIN_PROJECT = {
+    "project.clj": "(require 'cemerick.pomegranate.aether)\n"
+    "(cemerick.pomegranate.aether/register-wagon-factory!\n"
+    '  "http" #(org.apache.maven.wagon.providers.http.HttpWagon.))\n\n'
+    '(defproject zoo "0.1.0"\n'
+    '  :dependencies [[org.clojure/clojure "1.11.1"]]\n'
+    '  :local-repo "m2"\n'
+    '  :repositories ^:replace [["zoo" {:url "{url}/repo"}]])\n'
+}
+
+_UNSEEN_C: list[Case] = [
+    *_per_fault(
+        "svn",
+        "svn checkout --non-interactive --config-option servers:global:http-timeout=5 "
+        "{url}/repo/trunk wc",
+        r"^svn: E\d+",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        needs=("svn",),
+    ),
+    *_per_fault(
+        "aria2c",
+        "aria2c --max-tries=1 --timeout=5 --connect-timeout=5 {url}/file.tar.gz",
+        r"ERROR|^Exception: |errorCode=|\|ERR \|",
+        _ALL_FAULTS,
+        needs=("aria2c",),
+    ),
+    *_per_fault(
+        "httpie",
+        "http --check-status --timeout 5 GET {url}/api/status",
+        r"^http: |^Couldn.t resolve",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        needs=("http",),
+    ),
+    *_per_fault(
+        "pecl-download",
+        "pecl download {url}/get/redis-6.0.2.tgz",
+        r"^Could not |^Download of |^download failed",
+        ("refused", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        needs=("pecl",),
+    ),
+    *_per_fault(
+        "r-install-packages",
+        "Rscript -e 'options(internet.info = 1, timeout = 10); "
+        'install.packages("jsonlite", lib = "lib", repos = "{url}"); '
+        'if (!requireNamespace("jsonlite", lib.loc = "lib", quietly = TRUE)) quit(status = 1)\'',
+        r"^\* (connect to|Failed to connect|Recv failure|Operation timed out|Could not resolve"
+        r"|OpenSSL|The requested URL returned|transfer closed)|^Warning: unable|cannot open URL"
+        r"|^  download from|is not available",
+        _ALL_FAULTS,
+        needs=("Rscript",),
+        setup="mkdir -p lib",
+    ),
+    *_per_fault(
+        "lein-deps",
+        "lein deps",
+        r"^Could not transfer|^Failed to read artifact",
+        ("refused", "503", "502", "500", "cut-short"),
+        files=_LEIN_PROJECT,
+        needs=("lein", "java"),
+    ),
+]
+
+_UNSEEN_C_FIXES: dict[str, dict[str, str]] = {}
+
+_UNSEEN_C_VERSIONS: dict[str, str] = {
+    "svn": "svn --version",
+    "aria2c": "aria2c --version",
+    "httpie": "http --version",
+    "pecl-download": "pecl version",
+    "r-install-packages": "Rscript --version",
+    "lein-deps": "lein version",
+}
+
+
+# ------------------------------------------------- unseen batch F: four download clients of
+# the npm world (Yarn Berry, Cypress, Puppeteer, Electron) meeting the fault servers. Every
+# case exits non-zero.
+#
+# npm packages (npm ls, in /var/tmp/self-healing-zoo/node; install scripts NOT run, so no
+# binary is cached and each command below is the download step itself), node v20.20.2:
+#   yarn-berry-* @yarnpkg/cli-dist@4.18.1
+#   cypress-*    cypress@15.3.0 (@cypress/request@3.0.10)
+#   puppeteer-*  puppeteer@24.43.1 (@puppeteer/browsers@2.13.2)
+#   electron-*   electron@41.7.1 (@electron/get@2.0.3, got@11.8.6)
+#
+# Notes on the faults each keeps:
+# - yarn-berry: all eleven. A CI install is immutable (CI=true), so the project has a
+#   yarn.lock (lockfile version 10, what 4.18.1 writes; an older version is "migrated" and
+#   re-resolved); resolution needs no network and the tarball fetch meets the fault. 5xx
+#   read "The registry appears to be down", 429 "The remote server failed to provide the
+#   requested resource", each with its response code; the socket errors are RequestError
+#   stacks (YN0001). httpTimeout/httpRetry in .yarnrc.yml bound the run (no-answer: 11 s).
+#   Yarn colours its output on GitHub Actions and prints ::group:: lines; that is genuine.
+# - cypress: no `reset` case: on a reset connection `cypress install` prints only
+#   "[STARTED] Task without title." and exits 0 (the download promise is dropped). No
+#   `no-answer` case: the download has no request timeout.
+# - puppeteer: `npx puppeteer browsers install chrome` takes its mirror from `--base-url`
+#   (the CLI ignores PUPPETEER_CHROME_DOWNLOAD_BASE_URL, which only the postinstall reads;
+#   PUPPETEER_DOWNLOAD_BASE_URL is the pre-v22 name); it prints the command's help before
+#   the error, as it does. No `cut-short` case: a body cut short leaves a 100-byte zip in the
+#   cache and the command exits 0 printing nothing. No `no-answer` case: no request timeout.
+# - electron: install.js is run through the linked zoo node_modules (what `npm install`
+#   runs as electron's postinstall). No `no-answer` case: @electron/get passes no timeout
+#   to got.
+
+_YARN_BERRY = 'node "$ZOO_NODE/node_modules/@yarnpkg/cli-dist/bin/yarn.js"'
+_YARN_BERRY_LOCK = (
+    '# This file is generated by running "yarn install" inside your project.\n'
+    "# Manual changes might be lost - proceed with caution!\n\n"
+    "__metadata:\n  version: 10\n  cacheKey: 10c0\n\n"
+    '"left-pad@npm:1.3.0":\n  version: 1.3.0\n  resolution: "left-pad@npm:1.3.0"\n'
+    "  languageName: node\n  linkType: hard\n\n"
+    '"zoo@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "zoo@workspace:."\n'
+    '  dependencies:\n    left-pad: "npm:1.3.0"\n  languageName: unknown\n  linkType: soft\n'
+)
+
+_UNSEEN_F: list[Case] = [
+    *_per_fault(
+        "yarn-berry",
+        _YARN_BERRY + " install",
+        r"YN00(?:01|35):|Failed with errors",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "unreachable",
+            "dns",
+            "tls",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
+        ),
+        files={
+            ".yarnrc.yml": 'npmRegistryServer: "{url}"\nenableTelemetry: false\n'
+            "enableGlobalCache: false\n"
+            'unsafeHttpWhitelist:\n  - "203.0.113.*"\n  - "*.zoo.invalid"\n'
+            "httpTimeout: 5000\nhttpRetry: 1\n",
+            "package.json": '{ "name": "zoo", "version": "1.0.0", "packageManager": "yarn@4.18.1", '
+            '"dependencies": { "left-pad": "1.3.0" } }\n',
+            "yarn.lock": _YARN_BERRY_LOCK,
+        },
+        needs=("node",),
+    ),
+    *_per_fault(
+        "cypress",
+        "CYPRESS_CACHE_FOLDER=./.cypress-cache CYPRESS_DOWNLOAD_MIRROR={url} cypress install",
+        r"^\[FAILED\] \S",
+        ("refused", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        needs=("cypress",),
+    ),
+    *_per_fault(
+        "puppeteer",
+        "PUPPETEER_CACHE_DIR=./.puppeteer-cache "
+        "npx puppeteer browsers install chrome --base-url {url}",
+        r"^Error: All providers failed|^  - \w+Provider: ",
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        needs=("npx", "puppeteer"),
+        setup=_LINK_NODE,
+    ),
+    *_per_fault(
+        "electron",
+        "ELECTRON_MIRROR={url}/ electron_config_cache=./.electron-cache "
+        "node node_modules/electron/install.js",
+        r"^\w*Error: ",
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        needs=("node",),
+        setup=_LINK_NODE,
+    ),
+]
+
+_UNSEEN_F_FIXES: dict[str, dict[str, str]] = {}
+
+_UNSEEN_F_VERSIONS: dict[str, str] = {
+    "yarn-berry": "node -p \"'yarn ' + require(process.env.ZOO_NODE + "
+    "'/node_modules/@yarnpkg/cli-dist/package.json').version\"",
+    "cypress": "cypress --version",
+    "puppeteer": "node -p \"'puppeteer ' + require(process.env.ZOO_NODE + "
+    "'/node_modules/puppeteer/package.json').version\"",
+    "electron": "node -p \"'electron ' + require(process.env.ZOO_NODE + "
+    "'/node_modules/electron/package.json').version\"",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -7275,6 +7517,8 @@ CASES: list[Case] = [
     *_UNSEEN_A,
     *_UNSEEN_B,
     *_UNSEEN_E,
+    *_UNSEEN_C,
+    *_UNSEEN_F,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -7364,6 +7608,8 @@ FIXES.update(
         **_UNSEEN_A_FIXES,
         **_UNSEEN_B_FIXES,
         **_UNSEEN_E_FIXES,
+        **_UNSEEN_C_FIXES,
+        **_UNSEEN_F_FIXES,
     }
 )
 
@@ -7388,4 +7634,6 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_UNSEEN_A_VERSIONS,
     **_UNSEEN_B_VERSIONS,
     **_UNSEEN_E_VERSIONS,
+    **_UNSEEN_C_VERSIONS,
+    **_UNSEEN_F_VERSIONS,
 }

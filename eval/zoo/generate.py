@@ -349,6 +349,10 @@ NPM_PACKAGES = [
     "uvu@0.5.6",
     "@cucumber/cucumber@12.9.0",
     "@taplo/cli@0.7.0",
+    "@yarnpkg/cli-dist@4.18.1",
+    "cypress@15.3.0",
+    "puppeteer@24.43.1",
+    "electron@41.7.1",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
@@ -495,8 +499,18 @@ def prepare() -> None:
     NODE.mkdir(parents=True, exist_ok=True)
     if not (NODE / "package.json").exists():
         (NODE / "package.json").write_text('{ "name": "zoo-tools", "private": true }\n')
+    # Cypress, Puppeteer and Electron download their binaries at install: their cases are
+    # those downloads, run against the fault servers, so the install skips them.
+    skip_downloads = {
+        "CYPRESS_INSTALL_BINARY": "0",
+        "PUPPETEER_SKIP_DOWNLOAD": "1",
+        "ELECTRON_SKIP_BINARY_DOWNLOAD": "1",
+    }
     subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "-q", *NPM_PACKAGES], cwd=NODE, check=True
+        ["npm", "install", "--no-audit", "--no-fund", "-q", *NPM_PACKAGES],
+        cwd=NODE,
+        check=True,
+        env={**os.environ, **skip_downloads},
     )
 
 
