@@ -7494,6 +7494,637 @@ _UNSEEN_F_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------- unseen batch D: notebooks (nbconvert, papermill,
+# nbval), towncrier, alembic, pyroma
+#
+# Packages (PyPI ones in the zoo venv, Python 3.11.7; Debian git 1:2.39.5-0+deb12u3):
+#   towncrier-check-missing-fragment  PyPI towncrier==26.9.0; git
+#   nbconvert-execute-error           PyPI nbconvert==7.17.2 (nbclient==0.11.0,
+#                                     jupyter_client==8.10.0, ipykernel==7.4.0, ipython==9.18.1)
+#   papermill-cell-error              PyPI papermill==2.7.0 (same kernel packages)
+#   nbval-output-mismatch             PyPI nbval==0.11.0 (pytest==9.2.0, same kernel packages)
+#   alembic-check-pending             PyPI alembic==1.20.1 (SQLAlchemy==2.1.9), sqlite
+#   pyroma-low-score                  PyPI pyroma==5.0.1 (build==1.6.1, poetry-core==2.5.0 as the
+#                                     project's build backend)
+#
+# Notes: all were run offline (a network namespace with only loopback up) and took under 2 s
+# each. The notebook cases need loopback: the python3 kernel (the kernelspec ipykernel installs
+# into the venv's share/jupyter/kernels, so nothing to register) talks to its client over TCP on
+# 127.0.0.1; without it nbclient waits 60 s and fails with "Kernel didn't respond in 60
+# seconds". nbval and nbconvert colour their output (ANSI escapes in the recorded text).
+# towncrier compares the branch with main: `setup` commits the project on main, then commits a
+# change to cart.py on a branch; the fix adds a news fragment (committed on the branch by the
+# same setup). alembic's `setup` runs `alembic upgrade head` (the database must be at head before
+# `alembic check`); the check exits 255. pyroma: the project builds with poetry-core, because
+# the venv's setuptools 65.5 cannot prepare wheel metadata without the `wheel` package, and
+# pyroma then falls back to an isolated build that downloads setuptools;
+# `--skip-tests CheckManifest` (what pyroma's own zest.releaser hook does), because the venv has
+# check-manifest, which pyroma then runs with build isolation (a download) and without a VCS.
+
+_NB_META = r"""
+ "metadata": {
+  "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+  "language_info": {"name": "python"}
+ },
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"""
+_NB_TOTAL_CELL = r"""  {
+   "cell_type": "code",
+   "execution_count": null,
+   "id": "c1",
+   "metadata": {},
+   "outputs": [],
+   "source": ["def total(prices, discount=0):\n", "    return sum(prices) * (100 - discount) // 100"]
+  },
+"""
+_NB_ASSERT = (
+    '{\n "cells": [\n'
+    + _NB_TOTAL_CELL
+    + r"""  {
+   "cell_type": "code",
+   "execution_count": null,
+   "id": "c2",
+   "metadata": {},
+   "outputs": [],
+   "source": ["assert total([1000, 500], discount=10) == 1215"]
+  }
+ ],"""
+    + _NB_META
+)
+_NB_ASSERT_FIXED = _NB_ASSERT.replace("1215", "1350")
+_NB_STORED = (
+    '{\n "cells": [\n'
+    + _NB_TOTAL_CELL
+    + r"""  {
+   "cell_type": "code",
+   "execution_count": 2,
+   "id": "c2",
+   "metadata": {},
+   "outputs": [
+    {
+     "data": {"text/plain": ["1215"]},
+     "execution_count": 2,
+     "metadata": {},
+     "output_type": "execute_result"
+    }
+   ],
+   "source": ["total([1000, 500], discount=10)"]
+  }
+ ],"""
+    + _NB_META
+)
+_NB_STORED_FIXED = _NB_STORED.replace('["1215"]', '["1350"]')
+_PAPERMILL_NB = (
+    '{\n "cells": [\n'
+    + r"""  {
+   "cell_type": "code",
+   "execution_count": null,
+   "id": "p1",
+   "metadata": {"tags": ["parameters"]},
+   "outputs": [],
+   "source": ["region = \"eu\""]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "id": "p2",
+   "metadata": {},
+   "outputs": [],
+   "source": ["rates = {\"eu\": 0.2, \"uk\": 0.2}\n", "vat = rates[region]\n", "print(f\"VAT for {region}: {vat}\")"]
+  }
+ ],"""
+    + _NB_META
+)
+_PAPERMILL_NB_FIXED = _PAPERMILL_NB.replace('"uk\\": 0.2}', '"uk\\": 0.2, \\"us\\": 0.0}')
+_TOWNCRIER_TOML = (
+    '[project]\nname = "cart"\nversion = "1.0.0"\n\n'
+    '[tool.towncrier]\ndirectory = "changes"\nfilename = "CHANGES.md"\n'
+)
+_TOWNCRIER_SETUP = (
+    "git init -q -b main && git add pyproject.toml cart.py changes/.gitignore"
+    " && git -c user.name=zoo -c user.email=zoo@example.com commit -q -m init"
+    " && git checkout -q -b fix-discount"
+    " && sed -i 's/discount=0/discount=5/' cart.py"
+    " && git add -A && git -c user.name=zoo -c user.email=zoo@example.com commit -q -m 'Default discount'"
+)
+_ALEMBIC_INI = (
+    "[alembic]\nscript_location = migrations\nprepend_sys_path = .\nsqlalchemy.url = sqlite:///shop.db\n\n"
+    "[loggers]\nkeys = root,sqlalchemy,alembic\n\n[handlers]\nkeys = console\n\n"
+    "[formatters]\nkeys = generic\n\n[logger_root]\nlevel = WARNING\nhandlers = console\n"
+    "qualname =\n\n[logger_sqlalchemy]\nlevel = WARNING\nhandlers =\nqualname = sqlalchemy.engine\n\n"
+    "[logger_alembic]\nlevel = INFO\nhandlers =\nqualname = alembic\n\n"
+    "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\n"
+    "formatter = generic\n\n[formatter_generic]\nformat = %(levelname)-5.5s [%(name)s] %(message)s\n"
+)
+_ALEMBIC_ENV = (
+    "from alembic import context\nfrom sqlalchemy import engine_from_config, pool\n\n"
+    "from models import Base\n\nconfig = context.config\ntarget_metadata = Base.metadata\n\n"
+    "connectable = engine_from_config(\n    config.get_section(config.config_ini_section),\n"
+    '    prefix="sqlalchemy.",\n    poolclass=pool.NullPool,\n)\n'
+    "with connectable.connect() as connection:\n"
+    "    context.configure(connection=connection, target_metadata=target_metadata)\n"
+    "    with context.begin_transaction():\n        context.run_migrations()\n"
+)
+_ALEMBIC_MODELS = (
+    "from sqlalchemy import Integer, String\n"
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+    "class Base(DeclarativeBase):\n    pass\n\n\n"
+    'class Product(Base):\n    __tablename__ = "product"\n\n'
+    "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+    "    name: Mapped[str] = mapped_column(String(80))\n"
+    "    price: Mapped[int] = mapped_column(Integer)\n"
+)
+_ALEMBIC_0001 = (
+    '"""create product\n\nRevision ID: 0001\nRevises:\n"""\n'
+    "import sqlalchemy as sa\nfrom alembic import op\n\n"
+    'revision = "0001"\ndown_revision = None\nbranch_labels = None\ndepends_on = None\n\n\n'
+    'def upgrade():\n    op.create_table(\n        "product",\n'
+    '        sa.Column("id", sa.Integer(), nullable=False),\n'
+    '        sa.Column("name", sa.String(length=80), nullable=False),\n'
+    '        sa.PrimaryKeyConstraint("id"),\n    )\n\n\n'
+    'def downgrade():\n    op.drop_table("product")\n'
+)
+_ALEMBIC_0002 = (
+    '"""add product price\n\nRevision ID: 0002\nRevises: 0001\n"""\n'
+    "import sqlalchemy as sa\nfrom alembic import op\n\n"
+    'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+    'def upgrade():\n    op.add_column("product", sa.Column("price", sa.Integer(), nullable=False))\n\n\n'
+    'def downgrade():\n    op.drop_column("product", "price")\n'
+)
+_PYROMA_TOML_FIXED = (
+    '[build-system]\nrequires = ["poetry-core>=2"]\nbuild-backend = "poetry.core.masonry.api"\n\n'
+    '[project]\nname = "cart"\nversion = "1.0.0"\n'
+    'description = "Totals a shopping cart, with discounts."\nreadme = "README.rst"\n'
+    'requires-python = ">=3.9"\nlicense = "MIT"\nkeywords = ["cart", "shop", "discount"]\n'
+    'authors = [{ name = "Zoo Keeper", email = "keeper@example.com" }]\n'
+    "classifiers = [\n"
+    '    "Development Status :: 5 - Production/Stable",\n'
+    '    "Intended Audience :: Developers",\n'
+    '    "Programming Language :: Python :: 3",\n'
+    '    "Programming Language :: Python :: 3.11",\n'
+    '    "Topic :: Office/Business",\n]\n\n'
+    '[project.urls]\nHomepage = "https://example.com/cart"\n'
+)
+
+_PYROMA_TOML = _PYROMA_TOML_FIXED.replace('requires-python = ">=3.9"\n', "").replace(
+    'keywords = ["cart", "shop", "discount"]\n', ""
+)
+_PYROMA_README = (
+    "cart\n====\n\nTotals a shopping cart, with discounts.\n\nUsage\n-----\n\n::\n\n"
+    "    from cart import total\n    total([1000, 500], discount=10)\n"
+)
+
+_UNSEEN_D_PY = [
+    Case(
+        "towncrier-check-missing-fragment",
+        "python",
+        "towncrier",
+        "persistent",
+        "config",
+        "towncrier check --compare-with main",
+        r"No new newsfragments found",
+        {
+            "pyproject.toml": _TOWNCRIER_TOML,
+            "cart.py": CART,
+            "changes/.gitignore": "!.gitignore\n",
+        },
+        setup=_TOWNCRIER_SETUP,
+        needs=("towncrier", "git"),
+    ),
+    _py(
+        "nbconvert-execute-error",
+        "nbconvert",
+        "test",
+        "jupyter nbconvert --to notebook --execute cart.ipynb",
+        r"exceptions\.CellExecutionError|AssertionError|^assert ",
+        **{"cart.ipynb": _NB_ASSERT},
+    ),
+    _py(
+        "papermill-cell-error",
+        "papermill",
+        "test",
+        "papermill report.ipynb out.ipynb -p region us",
+        r"PapermillExecutionError|Exception encountered|^KeyError|vat = rates",
+        **{"report.ipynb": _PAPERMILL_NB},
+    ),
+    _py(
+        "nbval-output-mismatch",
+        "nbval",
+        "test",
+        "pytest --nbval cart.ipynb",
+        r"^FAILED|Cell outputs differ|mismatch '|'1215' == '1350'",
+        **{"cart.ipynb": _NB_STORED},
+    ),
+    Case(
+        "alembic-check-pending",
+        "python",
+        "alembic",
+        "persistent",
+        "config",
+        "alembic check",
+        r"New upgrade operations detected|ERROR",
+        {
+            "alembic.ini": _ALEMBIC_INI,
+            "migrations/env.py": _ALEMBIC_ENV,
+            "migrations/script.py.mako": "",
+            "migrations/versions/0001_create_product.py": _ALEMBIC_0001,
+            "models.py": _ALEMBIC_MODELS,
+        },
+        setup="alembic upgrade head",
+        needs=("alembic",),
+    ),
+    _py(
+        "pyroma-low-score",
+        "pyroma",
+        "lint",
+        "pyroma --min 9 --skip-tests CheckManifest .",
+        r"Final rating|^Your package|^You should",
+        **{"pyproject.toml": _PYROMA_TOML, "README.rst": _PYROMA_README, "cart.py": CART},
+    ),
+]
+
+
+# ------------------------------------------------- unseen batch D (npm): monorepo runners (turbo,
+# lerna), workspace dependency checks (syncpack, manypkg), prose and link checks (alex,
+# markdown-link-check, linkinator), Solidity (solcjs, solhint), dockerfilelint,
+# graphql-schema-linter, stylua, ReScript
+#
+# Packages (node v20.20.2, npm 11.19.1; in the zoo node folder, installed with install scripts
+# not run):
+#   turbo-run-test-failure         npm turbo@2.11.11 (its platform binary from the optional
+#                                  dependency); git (turbo wants a repository)
+#   lerna-run-test-failure         npm lerna@9.0.7 (nx@22.7.12); git
+#   syncpack-mismatch              npm syncpack@15.3.3
+#   manypkg-check-mismatch         npm @manypkg/cli@0.25.1
+#   alex-insensitive               npm alex@11.0.1
+#   markdown-link-check-dead-link  npm markdown-link-check@3.15.0
+#   linkinator-broken-link         npm linkinator@7.6.1 (serves the folder on loopback)
+#   solcjs-compile-error           npm solc@0.8.37 (soljson 0.8.37+commit.f401782d)
+#   solhint-violation              npm solhint@6.2.4
+#   dockerfilelint                 npm dockerfilelint@1.8.0
+#   graphql-schema-linter          npm graphql-schema-linter@3.0.1
+#   stylua-check                   npm @johnnymorganz/stylua-bin@2.5.2 (stylua 2.5.2)
+#   rescript-type-error            npm rescript@12.3.1
+#
+# Notes: all run offline (only loopback up), each under 2 s. turbo prints its telemetry notice
+# on the first run in a HOME and a "No locally installed `turbo`" warning; its workspace has a
+# packageManager field and a hand-written package-lock.json (turbo refuses to run without a lock
+# file). lerna (nx's task runner) exits 1 or 130 from one run to the next with the same output
+# (always 130 with --concurrency 1); the recorded code is whichever the run gave. manypkg needs
+# the lock file too: without package-lock.json it sees no npm workspaces and says "workspaces
+# valid!". solhint checks the registry for a newer solhint unless given --disc ("Error checking
+# for updates: getaddrinfo EAI_AGAIN registry.npmjs.org" offline), so the command has --disc; it
+# prints two boxed advertisements after the findings. dockerfilelint exits with the number of
+# issues (3). markdown-link-check reports a missing local file as "Status: 400". lerna and
+# rescript colour their output in CI.
+# Skipped: madge (npm madge@8): not installed; its peerOptional typescript@^5.4.4 clashes with
+# the zoo's typescript@7.0.2 (npm ERESOLVE), and the retry without it left madge out.
+
+_UD_NODE_LINK = 'ln -sfn "$ZOO_NODE/node_modules" node_modules'
+_UD_CART_JS = "exports.total = (prices) => prices.reduce((sum, p) => sum + p, 0);\n"
+_UD_CART_TEST_BUG = (
+    "const assert = require('node:assert');\nconst { total } = require('./index');\n\n"
+    "assert.strictEqual(total([10, 5]), 16);\nconsole.log('cart: ok');\n"
+)
+_UD_CART_TEST_OK = _UD_CART_TEST_BUG.replace("16", "15")
+_UD_UTIL_TEST = (
+    "const assert = require('node:assert');\nconst { money } = require('./index');\n\n"
+    "assert.strictEqual(money(5), '5.00');\nconsole.log('util: ok');\n"
+)
+_UD_UTIL_JS = "exports.money = (n) => n.toFixed(2);\n"
+_UD_WS_ROOT = (
+    '{\n  "name": "shop",\n  "private": true,\n  "packageManager": "npm@10.9.2",\n'
+    '  "workspaces": ["packages/*"]\n}\n'
+)
+_UD_WS_LOCK = (
+    '{\n  "name": "shop",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n'
+    '    "": {\n      "name": "shop",\n      "workspaces": ["packages/*"]\n    },\n'
+    '    "node_modules/@shop/cart": {\n      "resolved": "packages/cart",\n      "link": true\n    },\n'
+    '    "node_modules/@shop/util": {\n      "resolved": "packages/util",\n      "link": true\n    },\n'
+    '    "packages/cart": {\n      "name": "@shop/cart",\n      "version": "1.0.0"\n    },\n'
+    '    "packages/util": {\n      "name": "@shop/util",\n      "version": "1.0.0"\n    }\n  }\n}\n'
+)
+
+
+def _ud_pkg(name: str, test: str = "node test.js", extra: str = "") -> str:
+    return (
+        f'{{\n  "name": "@shop/{name}",\n  "version": "1.0.0",\n'
+        f'  "scripts": {{ "test": "{test}" }}{extra}\n}}\n'
+    )
+
+
+_UD_WORKSPACE = {
+    "package.json": _UD_WS_ROOT,
+    "package-lock.json": _UD_WS_LOCK,
+    "packages/cart/package.json": _ud_pkg("cart"),
+    "packages/cart/index.js": _UD_CART_JS,
+    "packages/cart/test.js": _UD_CART_TEST_BUG,
+    "packages/util/package.json": _ud_pkg("util"),
+    "packages/util/index.js": _UD_UTIL_JS,
+    "packages/util/test.js": _UD_UTIL_TEST,
+}
+
+_UNSEEN_D_JS = [
+    Case(
+        "turbo-run-test-failure",
+        "javascript",
+        "turbo",
+        "persistent",
+        "test",
+        "turbo run test",
+        r"^AssertionError|^\d+ !== \d+|npm error Lifecycle|exited \(1\)|^Failed:",
+        {**_UD_WORKSPACE, "turbo.json": '{\n  "tasks": {\n    "test": {}\n  }\n}\n'},
+        setup="git init -q",
+        needs=("turbo",),
+    ),
+    Case(
+        "lerna-run-test-failure",
+        "javascript",
+        "lerna",
+        "persistent",
+        "test",
+        "lerna run test",
+        r"^AssertionError|^\d+ !== \d+|npm error Lifecycle|Failed tasks|@shop/cart:test$|projects failed",
+        {**_UD_WORKSPACE, "lerna.json": '{\n  "version": "1.0.0",\n  "npmClient": "npm"\n}\n'},
+        setup="git init -q",
+        needs=("lerna",),
+    ),
+]
+
+
+def _ud_dep_pkg(name: str, deps: str) -> str:
+    return f'{{\n  "name": "@shop/{name}",\n  "version": "1.0.0",\n  "dependencies": {{ {deps} }}\n}}\n'
+
+
+_UD_DEP_WORKSPACE = {
+    "package.json": '{\n  "name": "shop",\n  "version": "1.0.0",\n  "private": true,\n'
+    '  "workspaces": ["packages/*"]\n}\n',
+    "packages/cart/package.json": _ud_dep_pkg("cart", '"lodash": "4.17.21"'),
+    "packages/util/package.json": _ud_dep_pkg("util", '"lodash": "4.17.15"'),
+}
+_UD_MANYPKG_WORKSPACE = {
+    "package.json": _UD_DEP_WORKSPACE["package.json"],
+    "package-lock.json": '{\n  "name": "shop",\n  "version": "1.0.0",\n  "lockfileVersion": 3,\n'
+    '  "requires": true,\n  "packages": {}\n}\n',
+    "packages/cart/package.json": _ud_dep_pkg("cart", '"lodash": "^4.17.21"'),
+    "packages/util/package.json": _ud_dep_pkg("util", '"lodash": "^4.17.15"'),
+}
+_UD_README_ALEX = (
+    "# cart\n\nTotals a shopping cart.\n\n## Usage\n\n"
+    "Call `total()` with the prices. Even a dummy can do it: the user just passes\n"
+    "an array and he gets the sum back.\n"
+)
+_UD_README_ALEX_FIXED = (
+    "# cart\n\nTotals a shopping cart.\n\n## Usage\n\n"
+    "Call `total()` with the prices: pass an array and you get the sum back.\n"
+)
+_UD_README_LINKS = (
+    "# cart\n\nTotals a shopping cart. See the [usage guide](docs/usage.md) and the\n"
+    "[changelog](CHANGELOG.md).\n"
+)
+_UD_SOL_BUG = (
+    "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\n\ncontract Cart {\n"
+    "    uint256[] private prices;\n\n    function add(uint256 price) public {\n"
+    "        prices.push(price);\n    }\n\n    function total() public view returns (uint256) {\n"
+    "        uint256 sum = 0;\n        for (uint256 i = 0; i < prices.length; i++) {\n"
+    "            sum += prices[i];\n        }\n        return summ;\n    }\n}\n"
+)
+_UD_SOL_OK = _UD_SOL_BUG.replace("return summ;", "return sum;")
+_UD_DOCKERFILE = (
+    "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install curl\n"
+    'RUN npm ci\nCMD ["node", "index.js"]\n'
+)
+_UD_SCHEMA = (
+    '"""The shop\'s query root."""\ntype Query {\n  """A cart by its id."""\n  cart(id: ID!): Cart\n}\n\n'
+    '"""A shopping cart."""\ntype Cart {\n  """The cart\'s id."""\n  id: ID!\n'
+    '  """What the items cost, in cents."""\n  total: Int!\n  items: [Item!]!\n}\n\n'
+    '"""One line of a cart."""\ntype Item {\n  """The product\'s name."""\n  name: String!\n'
+    '  """The price, in cents."""\n  price: Int!\n}\n'
+)
+_UD_SCHEMA_FIXED = _UD_SCHEMA.replace(
+    "  items: [Item!]!", '  """The cart\'s lines."""\n  items: [Item!]!'
+)
+_UD_LUA_BAD = (
+    "local M = {}\n\nfunction M.total( prices )\n  local sum=0\n"
+    "    for _, p in ipairs(prices) do sum = sum + p end\n  return sum\nend\n\nreturn M\n"
+)
+_UD_LUA_OK = (
+    "local M = {}\n\nfunction M.total(prices)\n\tlocal sum = 0\n\tfor _, p in ipairs(prices) do\n"
+    "\t\tsum = sum + p\n\tend\n\treturn sum\nend\n\nreturn M\n"
+)
+
+_UNSEEN_D_JS += [
+    Case(
+        "syncpack-mismatch",
+        "javascript",
+        "syncpack",
+        "persistent",
+        "dependency",
+        "syncpack lint",
+        r"lodash|✘|Issues found",
+        _UD_DEP_WORKSPACE,
+        needs=("syncpack",),
+    ),
+    Case(
+        "manypkg-check-mismatch",
+        "javascript",
+        "manypkg",
+        "persistent",
+        "dependency",
+        "manypkg check",
+        r"has a dependency on",
+        _UD_MANYPKG_WORKSPACE,
+        needs=("manypkg",),
+    ),
+    Case(
+        "alex-insensitive",
+        "markdown",
+        "alex",
+        "persistent",
+        "lint",
+        "alex README.md",
+        r"^\s+\d+:\d+-\d+:\d+\s+warning|\d+ warnings?",
+        {"README.md": _UD_README_ALEX},
+        needs=("alex",),
+    ),
+    Case(
+        "markdown-link-check-dead-link",
+        "markdown",
+        "markdown-link-check",
+        "persistent",
+        "lint",
+        "markdown-link-check README.md",
+        r"\[✖\]|dead links? found",
+        {
+            "README.md": _UD_README_LINKS,
+            "CHANGELOG.md": "# Changelog\n\n## 1.0.0\n\n- First release.\n",
+        },
+        needs=("markdown-link-check",),
+    ),
+    Case(
+        "linkinator-broken-link",
+        "html",
+        "linkinator",
+        "persistent",
+        "lint",
+        "linkinator site --recurse",
+        r"\[404\]|ERROR: Detected",
+        {
+            "site/index.html": "<!doctype html>\n<html><head><title>Cart</title></head><body>\n"
+            '<h1>Cart</h1>\n<p><a href="usage.html">Usage</a> · <a href="prices.html">Prices</a></p>\n'
+            "</body></html>\n",
+            "site/usage.html": "<!doctype html>\n<html><head><title>Usage</title></head><body>\n"
+            '<p>Call total(). <a href="index.html">Home</a></p>\n</body></html>\n',
+        },
+        needs=("linkinator",),
+    ),
+    Case(
+        "solcjs-compile-error",
+        "solidity",
+        "solcjs",
+        "persistent",
+        "compile",
+        "solcjs --bin -o build contracts/Cart.sol",
+        r"Error:|-->|\^\^",
+        {"contracts/Cart.sol": _UD_SOL_BUG},
+        needs=("solcjs",),
+    ),
+    Case(
+        "solhint-violation",
+        "solidity",
+        "solhint",
+        "persistent",
+        "lint",
+        "solhint --disc 'contracts/**/*.sol'",
+        r"\d+:\d+\s+error|problems? \(",
+        {
+            "contracts/Cart.sol": _UD_SOL_OK.replace(
+                "pragma solidity ^0.8.0;", "pragma solidity ^0.7.0;"
+            ),
+            ".solhint.json": '{\n  "extends": "solhint:recommended",\n'
+            '  "rules": {\n    "compiler-version": ["error", "^0.8.0"],\n    "use-natspec": "off",\n'
+            '    "gas-increment-by-one": "off"\n  }\n}\n',
+        },
+        needs=("solhint",),
+    ),
+    Case(
+        "dockerfilelint",
+        "docker",
+        "dockerfilelint",
+        "persistent",
+        "lint",
+        "dockerfilelint Dockerfile",
+        r"Issues?:|\d+\s+Missing|apt-get|Clarity|Possible Bug|Optimization",
+        {"Dockerfile": _UD_DOCKERFILE},
+        needs=("dockerfilelint",),
+    ),
+    Case(
+        "graphql-schema-linter",
+        "graphql",
+        "graphql-schema-linter",
+        "persistent",
+        "lint",
+        "graphql-schema-linter schema.graphql",
+        r"^\d+:\d+ |errors? detected",
+        {
+            "schema.graphql": _UD_SCHEMA,
+            ".graphql-schema-linterrc": '{\n  "rules": ["fields-have-descriptions", "types-have-descriptions"]\n}\n',
+        },
+        needs=("graphql-schema-linter",),
+    ),
+    Case(
+        "stylua-check",
+        "lua",
+        "stylua",
+        "persistent",
+        "format",
+        "stylua --check src",
+        r"Diff in|\|[-+]",
+        {"src/cart.lua": _UD_LUA_BAD},
+        needs=("stylua",),
+    ),
+    Case(
+        "rescript-type-error",
+        "rescript",
+        "rescript",
+        "persistent",
+        "compile",
+        "rescript build",
+        r"We've found a bug|This has type|expected to have type|Failed to Compile|Cart\.res",
+        {
+            "rescript.json": '{\n  "name": "cart",\n  "sources": { "dir": "src" },\n'
+            '  "package-specs": { "module": "commonjs", "in-source": true },\n  "suffix": ".res.js"\n}\n',
+            "package.json": '{ "name": "cart", "version": "1.0.0", "private": true }\n',
+            "src/Cart.res": "let total = (prices: array<int>) => Array.reduce(prices, 0, (a, b) => a + b)\n\n"
+            "let label: string = total([10, 5])\n",
+        },
+        setup=_UD_NODE_LINK,
+        needs=("rescript",),
+    ),
+]
+
+
+_UNSEEN_D: list[Case] = [*_UNSEEN_D_PY, *_UNSEEN_D_JS]
+
+_UNSEEN_D_FIXES: dict[str, dict[str, str]] = {
+    "towncrier-check-missing-fragment": {
+        "changes/+discount.feature.md": "Carts get a 5% discount by default.\n"
+    },
+    "nbconvert-execute-error": {"cart.ipynb": _NB_ASSERT_FIXED},
+    "papermill-cell-error": {"report.ipynb": _PAPERMILL_NB_FIXED},
+    "nbval-output-mismatch": {"cart.ipynb": _NB_STORED_FIXED},
+    "alembic-check-pending": {"migrations/versions/0002_add_product_price.py": _ALEMBIC_0002},
+    "pyroma-low-score": {"pyproject.toml": _PYROMA_TOML_FIXED},
+    "turbo-run-test-failure": {"packages/cart/test.js": _UD_CART_TEST_OK},
+    "lerna-run-test-failure": {"packages/cart/test.js": _UD_CART_TEST_OK},
+    "syncpack-mismatch": {"packages/util/package.json": _ud_dep_pkg("util", '"lodash": "4.17.21"')},
+    "manypkg-check-mismatch": {
+        "packages/util/package.json": _ud_dep_pkg("util", '"lodash": "^4.17.21"')
+    },
+    "alex-insensitive": {"README.md": _UD_README_ALEX_FIXED},
+    "markdown-link-check-dead-link": {
+        "docs/usage.md": "# Usage\n\nCall `total()` with the prices.\n"
+    },
+    "linkinator-broken-link": {
+        "site/prices.html": '<!doctype html>\n<html><head><title>Prices</title></head><body>\n<p>All prices in cents. <a href="index.html">Home</a></p>\n</body></html>\n'
+    },
+    "solcjs-compile-error": {"contracts/Cart.sol": _UD_SOL_OK},
+    "solhint-violation": {"contracts/Cart.sol": _UD_SOL_OK},
+    "dockerfilelint": {
+        "Dockerfile": 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN npm ci\nCMD ["node", "index.js"]\n'
+    },
+    "graphql-schema-linter": {"schema.graphql": _UD_SCHEMA_FIXED},
+    "stylua-check": {"src/cart.lua": _UD_LUA_OK},
+    "rescript-type-error": {
+        "src/Cart.res": "let total = (prices: array<int>) => Array.reduce(prices, 0, (a, b) => a + b)\n\nlet label: string = Int.toString(total([10, 5]))\n"
+    },
+}
+
+_UNSEEN_D_VERSIONS: dict[str, str] = {
+    "towncrier": "towncrier --version",
+    "nbconvert": "jupyter nbconvert --version | sed 's/^/nbconvert /'",
+    "papermill": "papermill --version | cut -d' ' -f1 | sed 's/^/papermill /'",
+    "nbval": "pip show nbval | sed -n 's/^Version: /nbval /p'",
+    "alembic": "alembic --version",
+    "pyroma": "pip show pyroma | sed -n 's/^Version: /pyroma /p'",
+    "turbo": "turbo --version | sed 's/^/turbo /'",
+    "lerna": "lerna --version | sed 's/^/lerna /'",
+    "syncpack": "syncpack --version",
+    "manypkg": "node -p \"'@manypkg/cli ' + require('$ZOO_NODE/node_modules/@manypkg/cli/package.json').version\"",
+    "alex": "alex --version | sed 's/^/alex /'",
+    "markdown-link-check": "markdown-link-check --version | sed 's/^/markdown-link-check /'",
+    "linkinator": "linkinator --version | sed 's/^/linkinator /'",
+    "solcjs": "solcjs --version | sed 's/^/solc /'",
+    "solhint": "solhint --version | sed 's/^/solhint /'",
+    "dockerfilelint": "dockerfilelint --version | sed 's/^/dockerfilelint /'",
+    "graphql-schema-linter": "graphql-schema-linter --version | sed 's/^/graphql-schema-linter /'",
+    "stylua": "stylua --version",
+    "rescript": "rescript --version",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -7519,6 +8150,7 @@ CASES: list[Case] = [
     *_UNSEEN_E,
     *_UNSEEN_C,
     *_UNSEEN_F,
+    *_UNSEEN_D,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -7610,6 +8242,7 @@ FIXES.update(
         **_UNSEEN_E_FIXES,
         **_UNSEEN_C_FIXES,
         **_UNSEEN_F_FIXES,
+        **_UNSEEN_D_FIXES,
     }
 )
 
@@ -7636,4 +8269,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_UNSEEN_E_VERSIONS,
     **_UNSEEN_C_VERSIONS,
     **_UNSEEN_F_VERSIONS,
+    **_UNSEEN_D_VERSIONS,
 }

@@ -273,6 +273,13 @@ PIP_PACKAGES = [
     "toml-sort==0.25.0",
     "djlint==1.54.0",
     "pre-commit-hooks==6.0.0",
+    "towncrier==26.9.0",
+    "nbconvert==7.17.2",
+    "ipykernel==7.4.0",
+    "papermill==2.7.0",
+    "nbval==0.11.0",
+    "alembic==1.20.1",
+    "pyroma==5.0.1",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -353,6 +360,19 @@ NPM_PACKAGES = [
     "cypress@15.3.0",
     "puppeteer@24.43.1",
     "electron@41.7.1",
+    "turbo@2.11.11",
+    "lerna@9.0.7",
+    "syncpack@15.3.3",
+    "@manypkg/cli@0.25.1",
+    "alex@11.0.1",
+    "markdown-link-check@3.15.0",
+    "linkinator@7.6.1",
+    "solc@0.8.37",
+    "solhint@6.2.4",
+    "dockerfilelint@1.8.0",
+    "graphql-schema-linter@3.0.1",
+    "@johnnymorganz/stylua-bin@2.5.2",
+    "rescript@12.3.1",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
