@@ -8125,6 +8125,202 @@ _UNSEEN_D_VERSIONS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------- unseen batch G: HTTP, gRPC and sync clients
+# of a job's own scripts and tools (axios, aiohttp, grpcio, pipx, bower, rsync, lftp, Ruby
+# Faraday) meeting the fault servers. Every case exits non-zero.
+#
+# Packages:
+#   axios-*         npm axios@1.21.1 (in /var/tmp/self-healing-zoo/node), node v20.20.2
+#   aiohttp-*       PyPI aiohttp==3.14.5 (aiohappyeyeballs 2.7.1, yarl 1.25.1, multidict 7.2.1),
+#                   zoo venv Python 3.11.7
+#   grpcio-*        PyPI grpcio==1.85.3
+#   pipx-*          PyPI pipx==1.18.4 (userpath 1.9.2); it picks its uv backend because the zoo
+#                   venv has uv 0.13.9 on PATH (PyPI uv)
+#   bower-*         npm bower@1.8.14
+#   rsync-*         Debian rsync 3.5.0+ds1-0+deb12u1
+#   rsync-ssh-*     Debian rsync 3.5.0+ds1-0+deb12u1, openssh-client 1:9.2p1-2+deb12u6
+#   lftp-*          Debian lftp 4.9.2-2+b1
+#   ruby-faraday-*  Debian ruby-faraday 1.1.0-7 (ruby3.1 3.1.7+really3.1.2-0+deb12u1)
+#
+# Notes on the faults each keeps:
+# - axios: all eleven; the unhandled AxiosError is dumped with its config and request objects
+#   (400-1500 lines), as Node prints it.
+# - aiohttp: all eleven (no-answer: a bare TimeoutError from the ClientTimeout).
+# - grpcio: no 5xx/429/cut-short cases: against an HTTP/1.1 server gRPC says "Failed parsing
+#   HTTP/2 (Expected SETTINGS frame as the first frame, got frame type 80) (Trying to connect
+#   an http1.x server (HTTP status 503))": a wrong-protocol misconfiguration, not a blip. The
+#   script takes the endpoint URL (https means a TLS channel on 443, as `tls` needs).
+# - pipx: no `cut-short` case: uv reads the 100-byte body as 'Unsupported `Content-Type`
+#   "application/octet-stream" ... Expected JSON or HTML', a misconfiguration. UV_HTTP_TIMEOUT=5
+#   bounds no-answer (29 s with uv's 3 retries). The pip backend (`--backend pip`) was tried and
+#   dropped: it first upgrades its shared pip through the same index and prints "No matching
+#   distribution found for pip>=26.1" for every fault alike.
+# - bower: `--allow-root` because the job runs as root (else ESUDO first). No `no-answer` case:
+#   bower retries 5 times (not configurable), 72 s. `reset` takes ~50-54 s and `cut-short` ~40-52 s
+#   (same retries, randomised backoff).
+# - rsync (daemon protocol, port 873): the fault servers listen on 80/443 only, so every fault
+#   address refuses; kept refused, unreachable, dns.
+# - rsync-ssh (rsync over ssh to port 80): reset, 503, 502, 500, 429 and cut-short all print
+#   what no-answer prints ("Connection timed out during banner exchange": the servers wait for
+#   an HTTP request while ssh waits for a banner), so only no-answer kept; tls is refused (port
+#   80 of the TLS address) like refused. Kept refused, no-answer, unreachable, dns. The exit
+#   code races between ssh's 255 and rsync's 12 (dns gave 12 once, 255 once; unreachable 12).
+# - lftp: reset, 503, 502 and 429 print word for word what no-answer prints
+#   ("get: /file.tar.gz: Fatal error: max-retries exceeded"): kept no-answer. 500 is fatal at
+#   once ("Access failed: 500 Internal Server Error"). No `cut-short`: lftp hangs (killed at
+#   180 s) despite net:timeout.
+# - ruby-faraday: no `cut-short` case: Net::HTTP does not check Content-Length, the script
+#   prints the 100 bytes and exits 0.
+# Skipped: wget2 (Debian 1.99.1): exits 0 on refused, reset, no-answer, unreachable, dns,
+# 5xx, 429 and a short body (printing e.g. "HTTP ERROR response 503 Service Unavailable"),
+# and 5 with no output at all on tls, so no failing step to record.
+
+_UNSEEN_G: list[Case] = [
+    *_per_fault(
+        "axios",
+        "node status.mjs",
+        r"^(<ref \*1> )?AxiosError: |^Caused by: |^  code: '",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "unreachable",
+            "dns",
+            "tls",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
+        ),
+        files={
+            "status.mjs": 'import axios from "axios";\n\n'
+            'const response = await axios.get("{url}/api/status", { timeout: 5000 });\n'
+            "console.log(response.status, response.data);\n",
+        },
+        needs=("node",),
+        setup=_LINK_NODE,
+    ),
+    *_per_fault(
+        "aiohttp",
+        "python status.py",
+        r"^(aiohttp\.client_exceptions\.)?\w*(Error|Exception)\b",
+        (
+            "refused",
+            "reset",
+            "no-answer",
+            "unreachable",
+            "dns",
+            "tls",
+            "503",
+            "502",
+            "500",
+            "429",
+            "cut-short",
+        ),
+        files={
+            "status.py": "import asyncio\n\nimport aiohttp\n\n\n"
+            "async def main() -> None:\n"
+            "    async with aiohttp.ClientSession() as session:\n"
+            '        async with session.get("{url}/api/status", '
+            "timeout=aiohttp.ClientTimeout(total=5)) as response:\n"
+            "            response.raise_for_status()\n"
+            "            print(await response.text())\n\n\n"
+            "asyncio.run(main())\n",
+        },
+    ),
+    *_per_fault(
+        "grpcio",
+        "python cart_total.py {url}",
+        r"^grpc\._channel\._InactiveRpcError|^\tstatus = |^\tdetails = |Handshake failed",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls"),
+        files={
+            "cart_total.py": "import sys\nfrom urllib.parse import urlsplit\n\nimport grpc\n\n"
+            "endpoint = urlsplit(sys.argv[1])\n"
+            'if endpoint.scheme == "https":\n'
+            "    channel = grpc.secure_channel(\n"
+            '        f"{endpoint.hostname}:443", grpc.ssl_channel_credentials()\n'
+            "    )\n"
+            "else:\n"
+            '    channel = grpc.insecure_channel(f"{endpoint.hostname}:80")\n'
+            'total = channel.unary_unary("/zoo.Cart/Total")(b"", timeout=5)\n'
+            "print(total)\n",
+        },
+    ),
+    *_per_fault(
+        "pipx",
+        "PIPX_HOME=$PWD/.pipx PIPX_BIN_DIR=$PWD/.pipx/bin UV_HTTP_TIMEOUT=5 "
+        "pipx install --index-url {url}/simple cowsay",
+        r"^Fatal error from uv|^\s+(error|cause): |^Error installing",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        needs=("pipx",),
+    ),
+    *_per_fault(
+        "bower",
+        "bower install --allow-root",
+        r"^bower \S+\s+E[A-Z]+ ",
+        ("refused", "reset", "unreachable", "dns", "tls", "503", "502", "500", "429", "cut-short"),
+        files={
+            ".bowerrc": '{ "registry": "{url}", "interactive": false, "timeout": 5000 }\n',
+            "bower.json": '{ "name": "zoo", "dependencies": { "jquery": "3.7.1" } }\n',
+        },
+        needs=("bower",),
+    ),
+    *_per_fault(
+        "rsync",
+        "rsync -av --timeout=5 --contimeout=5 rsync://{host}/module/ ./dest/",
+        r"^rsync: |^rsync error: ",
+        ("refused", "unreachable", "dns"),
+        needs=("rsync",),
+    ),
+    *_per_fault(
+        "rsync-ssh",
+        'rsync -av --timeout=5 -e "ssh -o ConnectTimeout=5 -o BatchMode=yes '
+        '-o StrictHostKeyChecking=no -p 80" deploy@{host}:/srv/site/ ./dest/',
+        r"^rsync: |^rsync error: |^ssh: |^Connection (timed out|to)",
+        ("refused", "no-answer", "unreachable", "dns"),
+        needs=("rsync", "ssh"),
+    ),
+    *_per_fault(
+        "lftp",
+        'lftp -c "set net:timeout 5; set net:max-retries 1; get {url}/file.tar.gz"',
+        r"^get: ",
+        ("refused", "no-answer", "unreachable", "dns", "tls", "500"),
+        needs=("lftp",),
+    ),
+    *_per_fault(
+        "ruby-faraday",
+        "ruby status.rb",
+        r"^\S.*\((Faraday|Net|Errno|OpenSSL|SocketError)[\w:]*\)$",
+        ("refused", "reset", "no-answer", "unreachable", "dns", "tls", "503", "502", "500", "429"),
+        files={
+            "status.rb": 'require "faraday"\n\n'
+            "connection = Faraday.new(request: { timeout: 5 }) do |f|\n"
+            "  f.response :raise_error\n"
+            "end\n"
+            'response = connection.get("{url}/api/status")\n'
+            "puts response.body\n",
+        },
+        needs=("ruby",),
+    ),
+]
+
+_UNSEEN_G_FIXES: dict[str, dict[str, str]] = {}
+
+_UNSEEN_G_VERSIONS: dict[str, str] = {
+    "axios": "node -p \"'axios ' + require(process.env.ZOO_NODE + "
+    "'/node_modules/axios/package.json').version\"",
+    "aiohttp": "python -c \"import aiohttp; print('aiohttp', aiohttp.__version__)\"",
+    "grpcio": "python -c \"import grpc; print('grpcio', grpc.__version__)\"",
+    "pipx": "echo pipx $(pipx --version) $(uv --version)",
+    "bower": "echo bower $(bower --version --allow-root)",
+    "rsync": "rsync --version",
+    "rsync-ssh": "rsync --version",
+    "lftp": "lftp --version",
+    "ruby-faraday": "ruby -rfaraday -e 'puts \"faraday #{Faraday::VERSION}\"'",
+}
+
+
 CASES: list[Case] = [
     *PERSISTENT,
     *_NATIVE,
@@ -8151,6 +8347,7 @@ CASES: list[Case] = [
     *_UNSEEN_C,
     *_UNSEEN_F,
     *_UNSEEN_D,
+    *_UNSEEN_G,
 ]
 
 # The fault mended: files that replace the faulty ones, so that the same command passes.
@@ -8243,6 +8440,7 @@ FIXES.update(
         **_UNSEEN_C_FIXES,
         **_UNSEEN_F_FIXES,
         **_UNSEEN_D_FIXES,
+        **_UNSEEN_G_FIXES,
     }
 )
 
@@ -8270,4 +8468,5 @@ MORE_VERSION_COMMANDS: dict[str, str] = {
     **_UNSEEN_C_VERSIONS,
     **_UNSEEN_F_VERSIONS,
     **_UNSEEN_D_VERSIONS,
+    **_UNSEEN_G_VERSIONS,
 }

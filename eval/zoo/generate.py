@@ -198,6 +198,9 @@ APT_PACKAGES = [
     "cpanminus",
     "php-pear",
     "httpie",
+    "rsync",
+    "lftp",
+    "ruby-faraday",
 ]
 PIP_PACKAGES = [
     "pytest==9.2.0",
@@ -280,6 +283,9 @@ PIP_PACKAGES = [
     "nbval==0.11.0",
     "alembic==1.20.1",
     "pyroma==5.0.1",
+    "aiohttp==3.14.5",
+    "grpcio==1.85.3",
+    "pipx==1.18.4",
 ]
 NPM_PACKAGES = [
     "eslint@10.15.0",
@@ -373,6 +379,8 @@ NPM_PACKAGES = [
     "graphql-schema-linter@3.0.1",
     "@johnnymorganz/stylua-bin@2.5.2",
     "rescript@12.3.1",
+    "axios@1.21.1",
+    "bower@1.8.14",
 ]
 # How each tool tells its version (the first line printed is kept).
 VERSION_COMMANDS = {
