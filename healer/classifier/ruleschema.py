@@ -55,9 +55,6 @@ class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
         return mapping
 
 
-_SAFE_LOADER = _StrictLoader
-
-
 def _check_compiles(pattern: str, what: str) -> None:
     """Refuse a pattern that does not compile or that matches an empty `what`."""
     try:
@@ -225,7 +222,7 @@ def _describe(error: dict[str, Any], raw: Any) -> str:
 def parse_rule_file(text: str, source: str) -> RuleFile:
     """Validate a rules document; every problem is reported with file, rule and field."""
     try:
-        raw = yaml.load(text, Loader=_SAFE_LOADER)
+        raw = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise RulesError(f"{source}: not valid YAML: {exc}".replace("\n", " ")) from None
     if raw is None:

@@ -203,9 +203,11 @@ def _known_command(
     rule = classify_command(command.text, commands)
     if rule is not None or command.origin in (STEP, SECTION):
         return command, rule
-    for outer in reversed(scan.commands):
-        if outer.line < region.start or outer.line >= command.line:
+    for outer in reversed(scan.commands):  # in line order: from the command backwards
+        if outer.line >= command.line:
             continue
+        if outer.line < region.start:
+            break
         if outer.origin in (STEP, SECTION):
             outer_rule = classify_command(outer.text, commands)
             return (outer, outer_rule) if outer_rule is not None else (command, None)

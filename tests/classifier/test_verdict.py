@@ -332,8 +332,6 @@ def test_a_tools_exit_line_inside_a_step_does_not_end_the_failing_region() -> No
 
 
 def test_a_pasted_diff_alone_reads_as_a_format_check_with_low_confidence() -> None:
-    from healer.classifier.rulepack import default_pack
-
     pack = default_pack()
     pasted = b"src/cart.sh\n@@ -1,3 +1,3 @@\n-if [ $x ];then\n+if [ $x ]; then\n   echo hi\n"
     result = classify_bytes(pasted, pack.rules, commands=pack.commands)
